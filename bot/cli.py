@@ -1,0 +1,72 @@
+"""The `pmbot` command: console, demo, run and database upgrades."""
+
+import argparse
+import logging
+import sys
+
+from bot.app import create_app
+from bot.console.session import Identity, run_interactive, run_script
+from bot.settings import SettingsError, load_settings
+from storage import migrate
+from storage.db import create_db_engine
+
+log = logging.getLogger("pmbot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pmbot", description="An assistant for AI project managers.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    console = commands.add_parser("console", help="type pmbot commands in this terminal (or pipe them in)")
+    console.add_argument("--user", default="me", help="who you are (default: me)")
+    console.add_argument("--channel", default="console", help="the channel you type in (default: console)")
+    console.add_argument("--tenant", default="local", help="the workspace or tenant (default: local)")
+    console.add_argument("--tz", help="your timezone, e.g. Europe/Paris (default: PMBOT_TIMEZONE)")
+    commands.add_parser("demo", help="play two weeks of a sample AI project on a throwaway database")
+    commands.add_parser("run", help="start the configured platforms; the console when none is configured")
+    db = commands.add_parser("db", help="database commands")
+    db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND").add_parser(
+        "upgrade", help="bring the database schema up to date"
+    )
+    return parser
+
+
+def _console(identity: Identity) -> int:
+    app = create_app(load_settings())
+    try:
+        if sys.stdin.isatty():
+            run_interactive(app.commands.handle, identity)
+            return 0
+        return 1 if run_script(app.commands.handle, identity, sys.stdin, sys.stdout) else 0
+    finally:
+        app.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as problem:
+        print(problem, file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.core.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if args.command == "demo":
+        from bot.demo import play
+
+        play(sys.stdout)
+        return 0
+    if args.command == "db":
+        engine = create_db_engine(settings.storage.database_url)
+        migrate.upgrade(engine)
+        engine.dispose()
+        print("The database schema is up to date.")
+        return 0
+    if args.command == "run":
+        log.info("No Slack or Teams settings found: starting the console.")
+        return _console(Identity())
+    return _console(Identity(user=args.user, channel=args.channel, tenant=args.tenant, timezone=args.tz))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The console adapter: pmbot in a terminal, with no Slack or Teams account."""

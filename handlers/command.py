@@ -1,0 +1,48 @@
+"""An incoming command and the context a handler works in, the same on every platform."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from storage.models import Project
+
+
+@dataclass(frozen=True)
+class Command:
+    """What a person typed, and where: a Slack workspace or Teams tenant, channel and user ids."""
+
+    tenant_id: str
+    user_id: str
+    channel_id: str
+    text: str
+    request_id: str  # the platform's id for this request: a retried request is carried out once
+    user_tz: str | None = None  # the person's timezone when the platform knows it
+
+
+@dataclass
+class Context:
+    command: Command
+    db: Session
+    now: datetime  # UTC
+    tz: ZoneInfo  # the person's timezone, for the dates they type and read
+    project_or_none: Project | None
+
+    @property
+    def tenant_id(self) -> str:
+        return self.command.tenant_id
+
+    @property
+    def actor(self) -> str:
+        return self.command.user_id
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.tz).date()
+
+    @property
+    def project(self) -> Project:
+        """The project the command is about; verbs registered with `project=True` always have one."""
+        assert self.project_or_none is not None, "verb registered without project=True"
+        return self.project_or_none

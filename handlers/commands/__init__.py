@@ -1,0 +1,18 @@
+"""Every verb pmbot knows. A new verb is a handler module and one line here."""
+
+from handlers.commands import decisions, deliverables, kpis, phase, projects, risks, status
+from handlers.commands.help import help_verb
+from handlers.registry import Registry
+
+
+def build_registry() -> Registry:
+    registry = Registry()
+    registry.add(help_verb(registry))
+    registry.include(projects)
+    registry.include(status)
+    registry.include(risks)
+    registry.include(decisions)
+    registry.include(deliverables)
+    registry.include(kpis)
+    registry.include(phase)
+    return registry

@@ -1,0 +1,105 @@
+"""Decisions: what was decided, why, and what else was considered."""
+
+from handlers.command import Context
+from handlers.commands import show
+from handlers.errors import CommandError
+from handlers.registry import Param, verb
+from handlers.reply import Code, Field, Reply, Section, Tone, line
+from handlers.values import ref, text
+from storage import decisions
+from storage.models import Decision
+from storage.vocab import DecisionStatus
+
+TITLE = Param("title", text, required=True)
+BECAUSE = Param("because", text, required=True)
+
+
+def _recorded(decision: Decision, verb_done: str) -> Reply:
+    fields = [Field("Because", line(decision.rationale))]
+    if decision.alternatives:
+        fields.append(Field("Alternatives considered", line(decision.alternatives)))
+    fields.append(Field("Decided by", line(show.who(decision.decided_by))))
+    return Reply(
+        headline=line(f"{verb_done} {decision.ref}: {decision.title}"), tone=Tone.OK, fields=tuple(fields)
+    )
+
+
+@verb(
+    "decision",
+    usage='decision "<title>" because "<rationale>" [alternatives "<text>"]',
+    args=[TITLE],
+    options=[BECAUSE, Param("alternatives", text)],
+    writes=True,
+)
+def decision(ctx: Context, *, title: str, because: str, alternatives: str | None = None) -> Reply:
+    """Record a decision with its rationale and the alternatives that were weighed."""
+    made = decisions.add(
+        ctx.db,
+        project=ctx.project,
+        title=title,
+        rationale=because,
+        alternatives=alternatives,
+        decided_by=ctx.actor,
+        now=ctx.now,
+    )
+    return _recorded(made, "Recorded")
+
+
+@verb(
+    "decision supersede",
+    usage='decision supersede D-n "<title>" because "<rationale>"',
+    args=[Param("D-n", ref("D"), required=True, key="number"), TITLE],
+    options=[BECAUSE],
+    writes=True,
+)
+def decision_supersede(ctx: Context, *, number: int, title: str, because: str) -> Reply:
+    """Replace an earlier decision with a new one; the old one stays in the log, marked superseded."""
+    old = decisions.get(ctx.db, project=ctx.project, number=number)
+    if old is None:
+        raise CommandError(f"{ctx.project.key} has no decision D-{number}. `decisions` lists them.")
+    if old.status == DecisionStatus.SUPERSEDED:
+        raise CommandError(f"{old.ref} is already superseded; supersede the decision that replaced it.")
+    made = decisions.add(
+        ctx.db,
+        project=ctx.project,
+        title=title,
+        rationale=because,
+        alternatives=None,
+        decided_by=ctx.actor,
+        now=ctx.now,
+        supersedes=old,
+    )
+    reply = _recorded(made, "Recorded")
+    return Reply(
+        headline=line(f"Recorded {made.ref}: {made.title} (supersedes {old.ref})"),
+        tone=Tone.OK,
+        fields=reply.fields,
+    )
+
+
+@verb("decisions", usage="decisions")
+def decisions_list(ctx: Context) -> Reply:
+    """List the project's decisions, newest first; superseded ones say what replaced them."""
+    found = decisions.newest_first(ctx.db, project=ctx.project)
+    if not found:
+        return Reply(
+            headline=line(
+                f"{ctx.project.key} has no decisions yet. Record one: ",
+                Code('decision "<title>" because "<rationale>"'),
+            )
+        )
+    replaced_by = {d.supersedes: d.ref for d in found if d.supersedes}
+    items = tuple(
+        line(
+            f"{d.ref} · {d.title} · ",
+            show.who(d.decided_by),
+            f" · {show.day(d.decided_at.astimezone(ctx.tz).date())}",
+            f" · superseded by {replaced_by.get(d.number, '?')}"
+            if d.status == DecisionStatus.SUPERSEDED
+            else "",
+        )
+        for d in found
+    )
+    return Reply(
+        headline=line(f"Decisions of {ctx.project.key}, newest first"), sections=(Section("", items),)
+    )

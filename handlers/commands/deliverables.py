@@ -1,0 +1,134 @@
+"""Deliverables: who promised what, by when; the scheduler chases the late ones."""
+
+from datetime import date
+
+from handlers.command import Context
+from handlers.commands import show
+from handlers.dates import DATE_WORDS
+from handlers.errors import CommandError
+from handlers.registry import Param, verb
+from handlers.reply import Code, Field, Reply, Section, Tone, line
+from handlers.values import Owner, future_date, owner, ref, text
+from storage import deliverables, projects
+from storage.models import Deliverable
+from storage.vocab import DeliverableStatus, Role
+
+NUMBER = Param("A-n", ref("A"), required=True, key="number")
+
+
+def _find_open(ctx: Context, number: int) -> Deliverable:
+    found = deliverables.get(ctx.db, project=ctx.project, number=number)
+    if found is None:
+        raise CommandError(f"{ctx.project.key} has no deliverable A-{number}. `deliverables` lists them.")
+    if found.status != DeliverableStatus.OPEN:
+        raise CommandError(f"{found.ref} is already {found.status}.")
+    return found
+
+
+@verb(
+    "deliverable add",
+    usage='deliverable add "<title>" owner <@user|"party"> due <date>',
+    args=[Param("title", text, required=True)],
+    options=[
+        Param("owner", owner, required=True),
+        Param("due", future_date, required=True, words=DATE_WORDS),
+    ],
+    writes=True,
+)
+def deliverable_add(ctx: Context, *, title: str, owner: Owner, due: date) -> Reply:
+    """Record a deliverable with its owner (a person, or an outside party in quotes) and due date."""
+    item = deliverables.add(
+        ctx.db,
+        project=ctx.project,
+        title=title,
+        owner_user_id=owner.user_id,
+        owner_party=owner.party,
+        due_date=due,
+        actor_id=ctx.actor,
+        now=ctx.now,
+    )
+    if owner.user_id:
+        projects.add_member(ctx.db, project=ctx.project, user_id=owner.user_id, role=Role.MEMBER)
+    return Reply(
+        headline=line(f"Recorded {item.ref}: {item.title}"),
+        tone=Tone.OK,
+        fields=(
+            Field("Owner", line(show.deliverable_owner(item))),
+            Field("Due", line(show.day(item.due_date))),
+        ),
+    )
+
+
+@verb("deliverable done", usage="deliverable done A-n", args=[NUMBER], writes=True)
+def deliverable_done(ctx: Context, *, number: int) -> Reply:
+    """Mark a deliverable done."""
+    item = _find_open(ctx, number)
+    deliverables.change(
+        ctx.db,
+        project=ctx.project,
+        item=item,
+        changes={"status": DeliverableStatus.DONE, "done_at": ctx.now},
+        action="deliverable.done",
+        actor_id=ctx.actor,
+        now=ctx.now,
+    )
+    late = (ctx.today - item.due_date).days
+    timing = f", {late} day{'s' if late != 1 else ''} late" if late > 0 else ", on time"
+    return Reply(headline=line(f"Done: {item.ref} {item.title}{timing}"), tone=Tone.OK)
+
+
+@verb(
+    "deliverable snooze",
+    usage="deliverable snooze A-n <date>",
+    args=[NUMBER, Param("until", future_date, required=True, rest=True)],
+    writes=True,
+)
+def deliverable_snooze(ctx: Context, *, number: int, until: date) -> Reply:
+    """Hold the reminders about a deliverable until a date; its due date stays as promised."""
+    item = _find_open(ctx, number)
+    if until <= ctx.today:
+        raise CommandError("Snooze until a later day than today.")
+    deliverables.change(
+        ctx.db,
+        project=ctx.project,
+        item=item,
+        changes={"snoozed_until": until},
+        action="deliverable.snooze",
+        actor_id=ctx.actor,
+        now=ctx.now,
+    )
+    return Reply(
+        headline=line(
+            f"Snoozed {item.ref} until {show.day(until)}; it is still due {show.day(item.due_date)}"
+        ),
+        tone=Tone.OK,
+    )
+
+
+@verb("deliverables", usage="deliverables [mine|overdue]", args=[Param("which")])
+def deliverables_list(ctx: Context, *, which: str | None = None) -> Reply:
+    """List the project's open deliverables, soonest due first; `mine` or `overdue` narrows the list."""
+    if which not in (None, "mine", "overdue"):
+        raise CommandError(
+            f"“{which}” is not a list I know; use `deliverables`, `deliverables mine` or `deliverables overdue`."
+        )
+    found = deliverables.open_by_due(
+        ctx.db,
+        project=ctx.project,
+        owner_user_id=ctx.actor if which == "mine" else None,
+        overdue_on=ctx.today if which == "overdue" else None,
+    )
+    label = {None: "Open deliverables", "mine": "Your open deliverables", "overdue": "Overdue deliverables"}[
+        which
+    ]
+    if not found:
+        return Reply(
+            headline=line(
+                f"{label} of {ctx.project.key}: none. Add one: ",
+                Code('deliverable add "<title>" owner @someone due friday'),
+            )
+        )
+    return Reply(
+        headline=line(f"{label} of {ctx.project.key}, soonest due first"),
+        sections=(Section("", tuple(show.deliverable_line(d, ctx.today) for d in found)),),
+    )

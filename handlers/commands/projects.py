@@ -1,0 +1,156 @@
+"""Projects: creating one, its card, and the tenant's portfolio."""
+
+from sqlalchemy.exc import IntegrityError
+
+from handlers.command import Context
+from handlers.commands import show
+from handlers.errors import CommandError
+from handlers.registry import Param, verb
+from handlers.reply import Code, Field, Line, Reply, Section, Tone, line
+from handlers.values import choice, person, project_key, text
+from storage import decisions, deliverables, kpis, projects, risks, statuses
+from storage.models import Project
+from storage.vocab import DecisionStatus, Phase
+
+
+@verb(
+    "project new",
+    usage='project new <key> "<name>" [owner @user] [sponsor @user] [phase <phase>]',
+    args=[Param("key", project_key, required=True), Param("name", text, required=True)],
+    options=[Param("owner", person), Param("sponsor", person), Param("phase", choice(Phase, "phase"))],
+    project=False,
+    writes=True,
+)
+def project_new(
+    ctx: Context,
+    *,
+    key: str,
+    name: str,
+    owner: str | None = None,
+    sponsor: str | None = None,
+    phase: str = Phase.FRAMING,
+) -> Reply:
+    """Create a project; this channel becomes its home, where its commands need no key.
+
+    The key is short (2 to 20 letters, digits or dashes) and names the project in other channels.
+    """
+    taken = projects.by_key(ctx.db, tenant_id=ctx.tenant_id, key=key)
+    if taken is not None:
+        raise CommandError(f"There is already a project “{key}” ({taken.name}). Pick another key.")
+    here = ctx.project_or_none
+    try:
+        with ctx.db.begin_nested():
+            project = projects.create(
+                ctx.db,
+                tenant_id=ctx.tenant_id,
+                key=key,
+                name=name,
+                owner_id=owner or ctx.actor,
+                sponsor_id=sponsor,
+                phase=phase,
+                home_channel=None if here else ctx.command.channel_id,
+                timezone=ctx.tz.key,
+                actor_id=ctx.actor,
+                now=ctx.now,
+            )
+    except IntegrityError:
+        raise CommandError(f"There is already a project “{key}”. Pick another key.") from None
+    notes: tuple[Line, ...] = ()
+    if here is not None:
+        notes = (
+            line(
+                f"This channel stays the home of {here.key}; talk to {key} with ", Code(f"{key}: <command>")
+            ),
+        )
+    return Reply(
+        headline=line(f"Created project {project.key}: {project.name}"),
+        tone=Tone.OK,
+        fields=(
+            Field("Phase", line(project.phase)),
+            Field("Owner", line(show.who(project.owner_id))),
+            Field("Sponsor", line(show.who(project.sponsor_id) if project.sponsor_id else "not named yet")),
+        ),
+        notes=(
+            *notes,
+            line("Next: fix how success is measured with ", Code('kpi add "<name>" baseline <n> target <n>')),
+        ),
+    )
+
+
+def card(ctx: Context, project: Project) -> Reply:
+    """The project card: where the project stands, on one screen."""
+    latest = statuses.latest(ctx.db, project=project, limit=1)
+    values = kpis.latest_values(ctx.db, project=project)
+    kpi_lines = tuple(
+        line(show.kpi_progress(k, values.get(k.id or 0))) for k in kpis.all_of(ctx.db, project=project)
+    )
+    top_risks = tuple(show.risk_line(r) for r in risks.open_by_score(ctx.db, project=project, limit=3))
+    recent = decisions.newest_first(ctx.db, project=project, status=DecisionStatus.ACCEPTED, limit=3)
+    overdue = deliverables.open_by_due(ctx.db, project=project, overdue_on=ctx.today)
+    fields = [
+        Field("Phase", line(project.phase)),
+        Field("Health", line(show.health(latest[0].health if latest else None))),
+        Field("Owner", line(show.who(project.owner_id))),
+        Field("Sponsor", line(show.who(project.sponsor_id) if project.sponsor_id else "not named yet")),
+        Field("EU AI Act class", line(project.ai_act_class)),
+    ]
+    if latest:
+        fields.append(
+            Field(
+                "Latest status",
+                line(f"{latest[0].text} ({show.day(latest[0].created_at.astimezone(ctx.tz).date())})"),
+            )
+        )
+    return Reply(
+        headline=line(f"{project.name} ({project.key})"),
+        fields=tuple(fields),
+        sections=(
+            Section(
+                "Success KPIs",
+                kpi_lines or (line("none yet: ", Code('kpi add "<name>" baseline <n> target <n>')),),
+            ),
+            Section("Top risks", top_risks or (line("no open risks"),)),
+            Section(
+                "Latest decisions", tuple(line(f"{d.ref} · {d.title}") for d in recent) or (line("none yet"),)
+            ),
+            Section(
+                "Overdue deliverables",
+                tuple(show.deliverable_line(d, ctx.today) for d in overdue) or (line("none"),),
+            ),
+        ),
+    )
+
+
+@verb("project", usage="project [key]", args=[Param("key", project_key)], project=False)
+def project_show(ctx: Context, *, key: str | None = None) -> Reply:
+    """Show a project's card: phase, health, KPIs against target, top risks, decisions, overdue deliverables."""
+    project = projects.by_key(ctx.db, tenant_id=ctx.tenant_id, key=key) if key else ctx.project_or_none
+    if project is None:
+        if key:
+            raise CommandError(f"There is no project “{key}”. `projects` lists them.")
+        raise CommandError(
+            'This channel has no project. Name one (`project <key>`) or create one: `project new <key> "<name>"`.'
+        )
+    return card(ctx, project)
+
+
+@verb("projects", usage="projects", project=False)
+def projects_list(ctx: Context) -> Reply:
+    """List every project here: phase, health, open risks and overdue deliverables."""
+    rows = []
+    for project in projects.all_of(ctx.db, tenant_id=ctx.tenant_id):
+        latest = statuses.latest(ctx.db, project=project, limit=1)
+        open_risks = len(risks.open_by_score(ctx.db, project=project))
+        overdue = len(deliverables.open_by_due(ctx.db, project=project, overdue_on=ctx.today))
+        rows.append(
+            line(
+                f"{project.key} · {project.name} · {project.phase} · {show.health(latest[0].health if latest else None)}"
+                f" · {open_risks} open risk{'s' if open_risks != 1 else ''} · {overdue} overdue"
+            )
+        )
+    if not rows:
+        return Reply(headline=line("No projects yet. Create one: ", Code('project new <key> "<name>"')))
+    return Reply(
+        headline=line(f"{len(rows)} project{'s' if len(rows) != 1 else ''}"),
+        sections=(Section("", tuple(rows)),),
+    )

@@ -1,0 +1,155 @@
+"""Risks: the register of what could go wrong, scored by probability × impact."""
+
+from typing import Any
+
+from handlers.command import Context
+from handlers.commands import show
+from handlers.dates import DATE_WORDS
+from handlers.errors import CommandError
+from handlers.registry import Param, verb
+from handlers.reply import Code, Field, Reply, Section, Tone, line
+from handlers.values import choice, future_date, person, ref, text, whole_number
+from storage import risks
+from storage.models import Risk
+from storage.vocab import RiskCategory, RiskStatus
+
+PROBABILITY = Param("p", whole_number(1, 5, "Probability (p)"))
+IMPACT = Param("i", whole_number(1, 5, "Impact (i)"))
+OWNER = Param("owner", person)
+MITIGATION = Param("mitigation", text)
+RISK = Param("R-n", ref("R"), required=True, key="number")
+
+
+def _find(ctx: Context, number: int) -> Risk:
+    found = risks.get(ctx.db, project=ctx.project, number=number)
+    if found is None:
+        raise CommandError(f"{ctx.project.key} has no risk R-{number}. `risks` lists the open ones.")
+    return found
+
+
+def _details(risk: Risk) -> tuple[Field, ...]:
+    fields = [Field("Owner", line(show.who(risk.owner_id))), Field("Status", line(risk.status))]
+    if risk.category:
+        fields.append(Field("Category", line(risk.category)))
+    if risk.mitigation:
+        fields.append(Field("Mitigation", line(risk.mitigation)))
+    if risk.review_by:
+        fields.append(Field("Review by", line(show.day(risk.review_by))))
+    return tuple(fields)
+
+
+@verb(
+    "risk add",
+    usage='risk add "<title>" [p=1..5] [i=1..5] [owner @user] [category <c>] [mitigation "<text>"] [review <date>]',
+    args=[Param("title", text, required=True)],
+    options=[
+        PROBABILITY,
+        IMPACT,
+        OWNER,
+        Param("category", choice(RiskCategory, "risk category")),
+        MITIGATION,
+        Param("review", future_date, words=DATE_WORDS),
+    ],
+    writes=True,
+)
+def risk_add(
+    ctx: Context,
+    *,
+    title: str,
+    p: int = 3,
+    i: int = 3,
+    owner: str | None = None,
+    category: str | None = None,
+    mitigation: str | None = None,
+    review: Any = None,
+) -> Reply:
+    """Record a risk; probability (p) and impact (i) go from 1 to 5 and default to 3.
+
+    Categories: data, model, bias, privacy, regulatory, vendor, adoption, delivery, security, cost.
+    """
+    risk = risks.add(
+        ctx.db,
+        project=ctx.project,
+        title=title,
+        probability=p,
+        impact=i,
+        owner_id=owner,
+        category=category,
+        mitigation=mitigation,
+        review_by=review,
+        actor_id=ctx.actor,
+        now=ctx.now,
+    )
+    return Reply(
+        headline=line(f"Recorded {risk.ref}: {risk.title} — score {risk.score} (p{p}×i{i})"),
+        tone=Tone.OK,
+        fields=_details(risk),
+    )
+
+
+@verb(
+    "risk update",
+    usage='risk update R-n [p=1..5] [i=1..5] [owner @user] [mitigation "<text>"] [status <status>]',
+    args=[RISK],
+    options=[PROBABILITY, IMPACT, OWNER, MITIGATION, Param("status", choice(RiskStatus, "risk status"))],
+    writes=True,
+)
+def risk_update(
+    ctx: Context,
+    *,
+    number: int,
+    p: int | None = None,
+    i: int | None = None,
+    owner: str | None = None,
+    mitigation: str | None = None,
+    status: str | None = None,
+) -> Reply:
+    """Change a risk's probability, impact, owner, mitigation or status (open, mitigating, accepted, closed)."""
+    risk = _find(ctx, number)
+    asked = {"probability": p, "impact": i, "owner_id": owner, "mitigation": mitigation, "status": status}
+    changes = {name: value for name, value in asked.items() if value is not None}
+    if not changes:
+        raise CommandError(f"Say what to change on {risk.ref}.")
+    old_score = risk.score
+    risks.change(ctx.db, project=ctx.project, risk=risk, changes=changes, actor_id=ctx.actor, now=ctx.now)
+    moved = f" (was {old_score})" if risk.score != old_score else ""
+    return Reply(
+        headline=line(f"Updated {risk.ref}: {risk.title} — score {risk.score}{moved}"),
+        tone=Tone.OK,
+        fields=_details(risk),
+    )
+
+
+@verb("risk close", usage='risk close R-n ["why"]', args=[RISK, Param("why", text)], writes=True)
+def risk_close(ctx: Context, *, number: int, why: str | None = None) -> Reply:
+    """Close a risk that can no longer happen or no longer matters, saying why."""
+    risk = _find(ctx, number)
+    if risk.status == RiskStatus.CLOSED:
+        raise CommandError(f"{risk.ref} is already closed.")
+    risks.change(
+        ctx.db,
+        project=ctx.project,
+        risk=risk,
+        changes={"status": RiskStatus.CLOSED, "closed_reason": why},
+        actor_id=ctx.actor,
+        now=ctx.now,
+    )
+    return Reply(
+        headline=line(f"Closed {risk.ref}: {risk.title}" + (f" — {why}" if why else "")), tone=Tone.OK
+    )
+
+
+@verb("risks", usage="risks")
+def risks_list(ctx: Context) -> Reply:
+    """List the project's open risks, highest score first."""
+    found = risks.open_by_score(ctx.db, project=ctx.project)
+    if not found:
+        return Reply(
+            headline=line(
+                f"{ctx.project.key} has no open risks. Add one: ", Code('risk add "<title>" p=3 i=4')
+            )
+        )
+    return Reply(
+        headline=line(f"Open risks of {ctx.project.key}, highest score first"),
+        sections=(Section("", tuple(show.risk_line(r) for r in found)),),
+    )

@@ -1,0 +1,64 @@
+"""How records read in replies: the small phrases several commands share."""
+
+from datetime import date
+
+from handlers.reply import Inline, Line, Mention, line
+from storage.models import Deliverable, Kpi, Risk
+from storage.vocab import Health
+
+HEALTH_WORDS = {
+    Health.ON_TRACK: "🟢 on track",
+    Health.AT_RISK: "🟠 at risk",
+    Health.OFF_TRACK: "🔴 off track",
+}
+
+
+def health(value: str | None) -> str:
+    return HEALTH_WORDS.get(Health(value), value) if value else "no status yet"
+
+
+def day(value: date) -> str:
+    return f"{value:%a %d %b %Y}"
+
+
+def who(user_id: str | None) -> Inline:
+    return Mention(user_id) if user_id else "no owner"
+
+
+def risk_line(risk: Risk) -> Line:
+    return line(
+        f"{risk.ref} · score {risk.score} (p{risk.probability}×i{risk.impact}) · {risk.title} · ",
+        who(risk.owner_id),
+        f" · {risk.status}" if risk.status != "open" else "",
+    )
+
+
+def deliverable_owner(item: Deliverable) -> Inline:
+    return Mention(item.owner_user_id) if item.owner_user_id else f"“{item.owner_party}”"
+
+
+def deliverable_line(item: Deliverable, today: date) -> Line:
+    late = (today - item.due_date).days
+    when = f"due {day(item.due_date)}" + (
+        f", {late} day{'s' if late != 1 else ''} overdue" if late > 0 else ""
+    )
+    if item.status != "open":
+        when = item.status
+    elif item.snoozed_until and item.snoozed_until > today:
+        when += f", snoozed until {day(item.snoozed_until)}"
+    return line(f"{item.ref} · {item.title} · ", deliverable_owner(item), f" · {when}")
+
+
+def number(value: float) -> str:
+    return f"{value:g}"
+
+
+def kpi_progress(kpi: Kpi, latest: float | None) -> str:
+    """`F1: 0.74 (baseline 0.7 → target 0.8, 40% of the way)`; progress can pass 100% or go below 0."""
+    unit = f" {kpi.unit}" if kpi.unit else ""
+    span = f"baseline {number(kpi.baseline)} → target {number(kpi.target)}{unit}"
+    if latest is None:
+        return f"{kpi.name}: not measured yet ({span})"
+    progress = (latest - kpi.baseline) / (kpi.target - kpi.baseline) * 100
+    reached = " — target reached" if progress >= 100 else ""
+    return f"{kpi.name}: {number(latest)}{unit} ({span}, {progress:.0f}% of the way{reached})"

@@ -1,0 +1,106 @@
+"""What a command answers, in platform-neutral parts that each adapter renders its own way.
+
+Plain `str` parts are text as people typed it or as we wrote it: adapters escape them. Mentions and
+code are separate parts so that only pmbot, never user text, can produce a ping or a formatted span.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Mention:
+    user_id: str
+
+
+@dataclass(frozen=True)
+class Code:
+    text: str
+
+
+Inline = str | Mention | Code
+Line = tuple[Inline, ...]
+
+
+def line(*parts: Inline) -> Line:
+    return tuple(part for part in parts if part != "")
+
+
+class Tone(StrEnum):
+    OK = "ok"  # something was recorded
+    INFO = "info"  # something was shown
+    ERROR = "error"  # nothing was recorded; the headline says why
+
+
+@dataclass(frozen=True)
+class Field:
+    label: str
+    value: Line
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    items: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Reply:
+    headline: Line
+    tone: Tone = Tone.INFO
+    fields: tuple[Field, ...] = ()
+    sections: tuple[Section, ...] = ()
+    usage: str | None = None
+    notes: tuple[Line, ...] = field(default=())
+
+
+def error(*headline: Inline, usage: str | None = None) -> Reply:
+    return Reply(headline=line(*headline), tone=Tone.ERROR, usage=usage)
+
+
+def _inline_to_json(part: Inline) -> Any:
+    if isinstance(part, Mention):
+        return {"mention": part.user_id}
+    if isinstance(part, Code):
+        return {"code": part.text}
+    return part
+
+
+def _inline_from_json(data: Any) -> Inline:
+    if isinstance(data, str):
+        return data
+    return Mention(data["mention"]) if "mention" in data else Code(data["code"])
+
+
+def _line_to_json(parts: Line) -> list[Any]:
+    return [_inline_to_json(part) for part in parts]
+
+
+def _line_from_json(data: list[Any]) -> Line:
+    return tuple(_inline_from_json(part) for part in data)
+
+
+def to_json(reply: Reply) -> dict[str, Any]:
+    """The reply as JSON, kept with a handled request so that a retry gets the same answer."""
+    return {
+        "headline": _line_to_json(reply.headline),
+        "tone": reply.tone.value,
+        "fields": [[f.label, _line_to_json(f.value)] for f in reply.fields],
+        "sections": [[s.title, [_line_to_json(i) for i in s.items]] for s in reply.sections],
+        "usage": reply.usage,
+        "notes": [_line_to_json(n) for n in reply.notes],
+    }
+
+
+def from_json(data: dict[str, Any]) -> Reply:
+    return Reply(
+        headline=_line_from_json(data["headline"]),
+        tone=Tone(data["tone"]),
+        fields=tuple(Field(label, _line_from_json(value)) for label, value in data["fields"]),
+        sections=tuple(
+            Section(title, tuple(_line_from_json(i) for i in items)) for title, items in data["sections"]
+        ),
+        usage=data["usage"],
+        notes=tuple(_line_from_json(n) for n in data["notes"]),
+    )

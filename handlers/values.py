@@ -1,0 +1,119 @@
+"""Readers for the values commands take: each turns typed text into a value or says what was wrong."""
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from handlers.command import Context
+from handlers.dates import parse_date
+from handlers.errors import CommandError
+
+Reader = Callable[[str, Context], object]
+
+MAX_TEXT = 2000
+_MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
+_HANDLE = re.compile(r"^@([\w.\-]{1,64})$")
+_REF = re.compile(r"^([A-Za-z])-?(\d{1,6})$")
+
+
+def text(raw: str, _ctx: Context) -> str:
+    value = " ".join(raw.split())
+    if not value:
+        raise CommandError("That text is empty.")
+    if len(value) > MAX_TEXT:
+        raise CommandError(f"That text is {len(value)} characters long; keep it under {MAX_TEXT}.")
+    return value
+
+
+def whole_number(low: int, high: int, what: str) -> Reader:
+    def read(raw: str, _ctx: Context) -> int:
+        if not re.fullmatch(r"[+-]?\d+", raw.strip()) or not low <= int(raw) <= high:
+            raise CommandError(f"{what} must be a whole number from {low} to {high}; you gave “{raw}”.")
+        return int(raw)
+
+    return read
+
+
+def number(raw: str, _ctx: Context) -> float:
+    cleaned = raw.strip().rstrip("%").replace("\u2212", "-")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise CommandError(f"“{raw}” is not a number. Write it like 0.71, 1200 or -3.5.") from None
+    if not math.isfinite(value):
+        raise CommandError(f"“{raw}” is not a number I can record.")
+    return value
+
+
+def choice(options: type[StrEnum], what: str, aliases: Mapping[str, str] | None = None) -> Reader:
+    def read(raw: str, _ctx: Context) -> str:
+        word = raw.strip().lower().replace("_", "-")
+        word = (aliases or {}).get(word, word)
+        if word not in {o.value for o in options}:
+            allowed = ", ".join(o.value for o in options)
+            raise CommandError(f"“{raw}” is not a {what}. Use one of: {allowed}.")
+        return word
+
+    return read
+
+
+def person(raw: str, _ctx: Context) -> str:
+    """A user: a platform mention (`<@U123>`) or, in the console, `@name`."""
+    raw = raw.strip()
+    match = _MENTION.match(raw) or _HANDLE.match(raw)
+    if not match:
+        raise CommandError(f"“{raw}” is not a person. Mention them, like @alice.")
+    return match.group(1)
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who answers for a deliverable: a user, or a named outside party such as “IT data team”."""
+
+    user_id: str | None = None
+    party: str | None = None
+
+
+def owner(raw: str, ctx: Context) -> Owner:
+    if raw.strip().startswith(("@", "<@")):
+        return Owner(user_id=person(raw, ctx))
+    return Owner(party=text(raw, ctx))
+
+
+def any_date(raw: str, ctx: Context) -> date:
+    return parse_date(raw, ctx.today)
+
+
+def future_date(raw: str, ctx: Context) -> date:
+    """A date that is today or later, in the person's timezone."""
+    value = parse_date(raw, ctx.today)
+    if value < ctx.today:
+        raise CommandError(f"{value:%a %d %b %Y} is in the past; give today or a later date.")
+    return value
+
+
+def ref(letter: str) -> Reader:
+    """A record number such as R-3 (also r3 or 3)."""
+
+    def read(raw: str, _ctx: Context) -> int:
+        raw = raw.strip()
+        if raw.isdigit():
+            return int(raw)
+        match = _REF.match(raw)
+        if not match or match.group(1).upper() != letter:
+            raise CommandError(f"“{raw}” is not a {letter}- number; write it like {letter}-3.")
+        return int(match.group(2))
+
+    return read
+
+
+def project_key(raw: str, _ctx: Context) -> str:
+    key = raw.strip().lower()
+    if not re.fullmatch(r"[a-z][a-z0-9-]{1,19}", key):
+        raise CommandError(
+            f"“{raw}” cannot be a project key: use 2 to 20 letters, digits or dashes, starting with a letter."
+        )
+    return key

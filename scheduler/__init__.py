@@ -1,0 +1,1 @@
+"""Reminders and digests (to come): periodic sweeps over storage that post through a notifier."""

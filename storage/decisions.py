@@ -1,0 +1,78 @@
+"""The decision log: what was decided, why, instead of what, and by whom."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from storage import audit
+from storage.models import Decision, Project
+from storage.numbering import next_number
+from storage.vocab import DecisionStatus
+
+
+def add(
+    session: Session,
+    *,
+    project: Project,
+    title: str,
+    rationale: str,
+    alternatives: str | None,
+    decided_by: str,
+    now: datetime,
+    supersedes: Decision | None = None,
+    source_link: str | None = None,
+) -> Decision:
+    """Record a decision; when it `supersedes` an earlier one, that one is marked superseded."""
+    assert project.id is not None
+    decision = Decision(
+        tenant_id=project.tenant_id,
+        project_id=project.id,
+        number=next_number(session, project=project, counter="decision_seq"),
+        title=title,
+        rationale=rationale,
+        alternatives=alternatives,
+        decided_by=decided_by,
+        decided_at=now,
+        supersedes=supersedes.number if supersedes else None,
+        source_link=source_link,
+    )
+    session.add(decision)
+    audit.record(
+        session,
+        project=project,
+        actor_id=decided_by,
+        at=now,
+        action="decision.add",
+        ref=decision.ref,
+        after=decision,
+    )
+    if supersedes is not None:
+        before = audit.snapshot(supersedes)
+        supersedes.status = DecisionStatus.SUPERSEDED
+        session.add(supersedes)
+        audit.record(
+            session,
+            project=project,
+            actor_id=decided_by,
+            at=now,
+            action="decision.supersede",
+            ref=supersedes.ref,
+            before=before,
+            after=supersedes,
+        )
+    return decision
+
+
+def get(session: Session, *, project: Project, number: int) -> Decision | None:
+    query = select(Decision).where(Decision.project_id == project.id, Decision.number == number)
+    return session.exec(query).first()
+
+
+def newest_first(
+    session: Session, *, project: Project, status: str | None = None, limit: int | None = None
+) -> Sequence[Decision]:
+    query = select(Decision).where(Decision.project_id == project.id)
+    if status is not None:
+        query = query.where(Decision.status == status)
+    return session.exec(query.order_by(col(Decision.number).desc()).limit(limit)).all()

@@ -1,0 +1,192 @@
+"""pmbot's tables. Every row carries its tenant (a Slack workspace, a Teams tenant, `local` in the console).
+
+Commands never delete rows: records change status and every change leaves an AuditEvent.
+Numbers shown to people (R-n, D-n, A-n) come from per-project counters on Project (see numbering.py).
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, func
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+from storage.vocab import AiActClass, DecisionStatus, DeliverableStatus, Phase, RiskStatus
+
+
+def _tenant() -> Any:
+    return Field(max_length=64, index=True)
+
+
+def _project_fk() -> Any:
+    return Field(foreign_key="project.id", index=True)
+
+
+def _at() -> Any:
+    return Field(sa_type=UTCDateTime)
+
+
+class Project(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "key", name="uq_project_tenant_key"),
+        UniqueConstraint("tenant_id", "home_channel", name="uq_project_tenant_channel"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = _tenant()
+    key: str = Field(max_length=20)
+    name: str = Field(max_length=200)
+    home_channel: str | None = Field(default=None, max_length=64)
+    phase: str = Field(default=Phase.FRAMING, max_length=20)
+    owner_id: str = Field(max_length=64)
+    sponsor_id: str | None = Field(default=None, max_length=64)
+    timezone: str = Field(default="UTC", max_length=64)
+    review_cadence: str = Field(default="weekly thu 15:00", max_length=40)
+    digest_schedule: str = Field(default="fri 16:00", max_length=40)
+    ai_act_class: str = Field(default=AiActClass.UNASSESSED, max_length=20)
+    risk_seq: int = 0
+    decision_seq: int = 0
+    deliverable_seq: int = 0
+    created_at: datetime = _at()
+    updated_at: datetime = _at()
+
+
+class Member(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("project_id", "user_id", name="uq_member_project_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = _tenant()
+    project_id: int = _project_fk()
+    user_id: str = Field(max_length=64)
+    role: str = Field(max_length=20)
+    display_name: str | None = Field(default=None, max_length=200)
+    timezone: str | None = Field(default=None, max_length=64)
+
+
+class StatusUpdate(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = _tenant()
+    project_id: int = _project_fk()
+    author_id: str = Field(max_length=64)
+    health: str = Field(max_length=20)
+    text: str = Field(max_length=4000)
+    summary: str | None = Field(default=None, max_length=4000)
+    summary_source: str | None = Field(default=None, max_length=20)
+    created_at: datetime = _at()
+    request_id: str | None = Field(default=None, max_length=200)
+
+
+class Risk(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("project_id", "number", name="uq_risk_project_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = _tenant()
+    project_id: int = _project_fk()
+    number: int
+    title: str = Field(max_length=500)
+    category: str | None = Field(default=None, max_length=20)
+    probability: int
+    impact: int
+    owner_id: str | None = Field(default=None, max_length=64)
+    mitigation: str | None = Field(default=None, max_length=2000)
+    status: str = Field(default=RiskStatus.OPEN, max_length=20)
+    review_by: date | None = None
+    closed_reason: str | None = Field(default=None, max_length=2000)
+    created_at: datetime = _at()
+    updated_at: datetime = _at()
+
+    @property
+    def score(self) -> int:
+        return self.probability * self.impact
+
+    @property
+    def ref(self) -> str:
+        return f"R-{self.number}"
+
+
+class Decision(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("project_id", "number", name="uq_decision_project_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = _tenant()
+    project_id: int = _project_fk()
+    number: int
+    title: str = Field(max_length=500)
+    rationale: str = Field(max_length=4000)
+    alternatives: str | None = Field(default=None, max_length=4000)
+    decided_by: str = Field(max_length=64)
+    decided_at: datetime = _at()
+    status: str = Field(default=DecisionStatus.ACCEPTED, max_length=20)
+    supersedes: int | None = None
+    source_link: str | None = Field(default=None, max_length=1000)
+
+    @property
+    def ref(self) -> str:
+        return f"D-{self.number}"
+
+
+class Deliverable(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("project_id", "number", name="uq_deliverable_project_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = _tenant()
+    project_id: int = _project_fk()
+    number: int
+    title: str = Field(max_length=500)
+    owner_user_id: str | None = Field(default=None, max_length=64)
+    owner_party: str | None = Field(default=None, max_length=200)
+    due_date: date
+    status: str = Field(default=DeliverableStatus.OPEN, max_length=20)
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    snoozed_until: date | None = None
+    created_at: datetime = _at()
+    updated_at: datetime = _at()
+
+    @property
+    def ref(self) -> str:
+        return f"A-{self.number}"
+
+
+class Kpi(SQLModel, table=True):
+    __table_args__ = (Index("uq_kpi_project_name", "project_id", func.lower(Column("name")), unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = _tenant()
+    project_id: int = _project_fk()
+    name: str = Field(max_length=200)
+    unit: str | None = Field(default=None, max_length=40)
+    baseline: float
+    target: float
+    lower_is_better: bool = False
+    created_at: datetime = _at()
+
+
+class KpiMeasurement(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = _tenant()
+    kpi_id: int = Field(foreign_key="kpi.id", index=True)
+    value: float
+    measured_at: datetime = _at()
+    measured_by: str = Field(max_length=64)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class AuditEvent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = _tenant()
+    project_id: int | None = Field(default=None, foreign_key="project.id", index=True)
+    actor_id: str = Field(max_length=64)
+    at: datetime = _at()
+    action: str = Field(max_length=60)
+    ref: str | None = Field(default=None, max_length=60)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class HandledRequest(SQLModel, table=True):
+    """A platform request already carried out, with the reply it got: a retry gets the same reply."""
+
+    tenant_id: str = Field(primary_key=True, max_length=64)
+    request_id: str = Field(primary_key=True, max_length=200)
+    handled_at: datetime = _at()
+    reply: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))

@@ -1,0 +1,96 @@
+"""Projects: looked up by key or by home channel, always within one tenant."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from storage import audit
+from storage.models import Member, Project
+from storage.vocab import Role
+
+
+def by_key(session: Session, *, tenant_id: str, key: str) -> Project | None:
+    return session.exec(select(Project).where(Project.tenant_id == tenant_id, Project.key == key)).first()
+
+
+def by_channel(session: Session, *, tenant_id: str, channel: str) -> Project | None:
+    query = select(Project).where(Project.tenant_id == tenant_id, Project.home_channel == channel)
+    return session.exec(query).first()
+
+
+def all_of(session: Session, *, tenant_id: str) -> Sequence[Project]:
+    return session.exec(
+        select(Project).where(Project.tenant_id == tenant_id).order_by(col(Project.key))
+    ).all()
+
+
+def create(
+    session: Session,
+    *,
+    tenant_id: str,
+    key: str,
+    name: str,
+    owner_id: str,
+    sponsor_id: str | None,
+    phase: str,
+    home_channel: str | None,
+    timezone: str,
+    actor_id: str,
+    now: datetime,
+) -> Project:
+    project = Project(
+        tenant_id=tenant_id,
+        key=key,
+        name=name,
+        owner_id=owner_id,
+        sponsor_id=sponsor_id,
+        phase=phase,
+        home_channel=home_channel,
+        timezone=timezone,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(project)
+    session.flush()
+    assert project.id is not None
+    add_member(session, project=project, user_id=owner_id, role=Role.OWNER)
+    audit.record(
+        session, project=project, actor_id=actor_id, at=now, action="project.new", ref=key, after=project
+    )
+    return project
+
+
+def add_member(session: Session, *, project: Project, user_id: str, role: str) -> None:
+    """Make `user_id` a member of the project unless they already are."""
+    query = select(Member).where(Member.project_id == project.id, Member.user_id == user_id)
+    if session.exec(query).first() is None:
+        assert project.id is not None
+        session.add(Member(tenant_id=project.tenant_id, project_id=project.id, user_id=user_id, role=role))
+
+
+def member_timezone(session: Session, *, tenant_id: str, user_id: str) -> str | None:
+    """The timezone recorded for a person on any of the tenant's projects."""
+    query = select(Member.timezone).where(
+        Member.tenant_id == tenant_id, Member.user_id == user_id, col(Member.timezone).is_not(None)
+    )
+    return session.exec(query).first()
+
+
+def set_phase(session: Session, *, project: Project, phase: str, actor_id: str, now: datetime) -> str:
+    """Move the project to `phase`; returns the phase it was in."""
+    before = project.phase
+    project.phase = phase
+    project.updated_at = now
+    session.add(project)
+    audit.record(
+        session,
+        project=project,
+        actor_id=actor_id,
+        at=now,
+        action="project.phase",
+        ref=project.key,
+        before={"phase": before},
+        after={"phase": phase},
+    )
+    return before

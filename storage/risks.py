@@ -1,0 +1,86 @@
+"""The risk register."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from storage import audit
+from storage.models import Project, Risk
+from storage.numbering import next_number
+from storage.vocab import RiskStatus
+
+
+def add(
+    session: Session,
+    *,
+    project: Project,
+    title: str,
+    probability: int,
+    impact: int,
+    owner_id: str | None,
+    category: str | None,
+    mitigation: str | None,
+    review_by: date | None,
+    actor_id: str,
+    now: datetime,
+) -> Risk:
+    assert project.id is not None
+    risk = Risk(
+        tenant_id=project.tenant_id,
+        project_id=project.id,
+        number=next_number(session, project=project, counter="risk_seq"),
+        title=title,
+        probability=probability,
+        impact=impact,
+        owner_id=owner_id,
+        category=category,
+        mitigation=mitigation,
+        review_by=review_by,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(risk)
+    audit.record(
+        session, project=project, actor_id=actor_id, at=now, action="risk.add", ref=risk.ref, after=risk
+    )
+    return risk
+
+
+def get(session: Session, *, project: Project, number: int) -> Risk | None:
+    query = select(Risk).where(Risk.project_id == project.id, Risk.number == number)
+    return session.exec(query).first()
+
+
+def open_by_score(session: Session, *, project: Project, limit: int | None = None) -> Sequence[Risk]:
+    """Risks not closed, highest score first, then oldest first."""
+    query = (
+        select(Risk)
+        .where(Risk.project_id == project.id, Risk.status != RiskStatus.CLOSED)
+        .order_by((col(Risk.probability) * col(Risk.impact)).desc(), col(Risk.number))
+        .limit(limit)
+    )
+    return session.exec(query).all()
+
+
+def change(
+    session: Session, *, project: Project, risk: Risk, changes: dict[str, Any], actor_id: str, now: datetime
+) -> None:
+    """Apply `changes` (field → new value) to the risk and record the change."""
+    before = audit.snapshot(risk)
+    for name, value in changes.items():
+        setattr(risk, name, value)
+    risk.updated_at = now
+    session.add(risk)
+    action = "risk.close" if changes.get("status") == RiskStatus.CLOSED else "risk.update"
+    audit.record(
+        session,
+        project=project,
+        actor_id=actor_id,
+        at=now,
+        action=action,
+        ref=risk.ref,
+        before=before,
+        after=risk,
+    )

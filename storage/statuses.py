@@ -1,0 +1,46 @@
+"""Status updates: what the team says about where the project stands."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from storage import audit
+from storage.models import Project, StatusUpdate
+
+
+def add(
+    session: Session,
+    *,
+    project: Project,
+    health: str,
+    text: str,
+    author_id: str,
+    request_id: str,
+    now: datetime,
+) -> StatusUpdate:
+    assert project.id is not None
+    update = StatusUpdate(
+        tenant_id=project.tenant_id,
+        project_id=project.id,
+        author_id=author_id,
+        health=health,
+        text=text,
+        created_at=now,
+        request_id=request_id,
+    )
+    session.add(update)
+    session.flush()
+    audit.record(session, project=project, actor_id=author_id, at=now, action="status.add", after=update)
+    return update
+
+
+def latest(session: Session, *, project: Project, limit: int) -> Sequence[StatusUpdate]:
+    """The newest `limit` updates, newest first."""
+    query = (
+        select(StatusUpdate)
+        .where(StatusUpdate.project_id == project.id)
+        .order_by(col(StatusUpdate.created_at).desc(), col(StatusUpdate.id).desc())
+        .limit(limit)
+    )
+    return session.exec(query).all()
