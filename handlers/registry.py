@@ -25,7 +25,9 @@ class Param:
     """A positional argument or a named option (`name=value` or `name value`) of a verb.
 
     `words` > 1 lets an option's value span several bare words (`due next monday`); `rest` makes a
-    positional take everything that follows, as typed; a `flag` option takes no value.
+    positional take everything that follows, as typed; a `flag` option takes no value. A `greedy` last
+    positional typed without quotes takes every other bare word (`risk add Label noise p=4`), while
+    options are still read; typed in quotes it is exact, so a mistyped option is reported, not absorbed.
     """
 
     name: str
@@ -34,6 +36,7 @@ class Param:
     words: int = 1
     rest: bool = False
     flag: bool = False
+    greedy: bool = False
     key: str | None = None  # the handler's keyword, when the name shown to people is not one
 
     @property
@@ -112,15 +115,18 @@ class Verb:
         for index, param in enumerate(self.args):
             if index >= len(tokens):
                 break
+            rest = tokens[index:]
             if param.rest:
-                rest = tokens[index:]
                 raw = rest[0].text if len(rest) == 1 else text[rest[0].start : rest[-1].end]
                 values[param.dest] = self._read(param, raw, ctx)
+                return values
+            if param.greedy and index == len(self.args) - 1 and not rest[0].quoted:
+                values[param.dest] = self._read(param, " ".join(t.text for t in rest), ctx)
                 return values
             values[param.dest] = self._read(param, tokens[index].text, ctx)
         extra = tokens[len(self.args) :]
         if extra:
-            raise CommandError(f"I did not expect “{extra[0].text}” there.")
+            raise CommandError(f"I did not expect “{extra[0].text}” there; put text with spaces in quotes.")
         return values
 
 

@@ -17,7 +17,7 @@ from handlers.command import Command, Context
 from handlers.errors import CommandError
 from handlers.registry import Registry, Verb
 from handlers.reply import Reply, line
-from handlers.tokens import split_project, tokenize
+from handlers.tokens import Token, split_project, tokenize
 from storage import projects, requests
 from storage.db import Database
 from storage.models import Project
@@ -73,9 +73,7 @@ class CommandService:
                     earlier = requests.claim(db, now=now, **ids)
                     if earlier is not None:
                         return replies.from_json(earlier)
-                project = self._project(db, command, key, required=verb.project)
-                ctx = Context(command, db, now, self._timezone(db, command, project), project)
-                answer = self._run(verb, ctx, rest, text)
+                answer = self._run(verb, command, db, now, key, rest, text)
                 if verb.writes:
                     requests.remember_reply(db, reply=replies.to_json(answer), **ids)
                 return answer
@@ -88,8 +86,20 @@ class CommandService:
                 "Someone changed the same record at the same moment, so nothing was saved. Please send it again."
             ) from None
 
-    def _run(self, verb: Verb, ctx: Context, rest: list, text: str) -> Reply:  # type: ignore[type-arg]
+    def _run(
+        self,
+        verb: Verb,
+        command: Command,
+        db: Session,
+        now: datetime,
+        key: str | None,
+        rest: list[Token],
+        text: str,
+    ) -> Reply:
+        """Resolve the project, read the arguments and call the handler; bad input gets the verb's usage."""
         try:
+            project = self._project(db, command, key, required=verb.project)
+            ctx = Context(command, db, now, self._timezone(db, command, project), project)
             return verb.handler(ctx, **verb.bind(rest, text, ctx))
         except CommandError as problem:
             problem.usage = problem.usage or verb.usage

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def _config(connection: object) -> Config:
+def alembic_config(connection: object) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -21,16 +21,16 @@ def _config(connection: object) -> Config:
 def upgrade(engine: Engine) -> None:
     """Bring the database to the newest schema; does nothing when it is there already."""
     with engine.execution_options(pmbot_write=True).begin() as connection:
-        command.upgrade(_config(connection), "head")
+        command.upgrade(alembic_config(connection), "head")
 
 
 def revision(engine: Engine, message: str) -> None:
     """Write a new migration from the difference between the models and the database (developers)."""
     with engine.begin() as connection:
-        command.revision(_config(connection), message=message, autogenerate=True)
+        command.revision(alembic_config(connection), message=message, autogenerate=True)
 
 
 def is_current(engine: Engine) -> bool:
     with engine.connect() as connection:
-        heads = set(ScriptDirectory.from_config(_config(connection)).get_heads())
+        heads = set(ScriptDirectory.from_config(alembic_config(connection)).get_heads())
         return set(MigrationContext.configure(connection).get_current_heads()) == heads

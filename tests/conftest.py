@@ -5,12 +5,13 @@ what a console user would read.
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, make_url, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
@@ -56,16 +57,29 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_engine() -> Iterator[Engine]:
-    """The PostgreSQL test database, migrated from empty once. Unreachable means failed, never skipped."""
+def postgres_url() -> Iterator[str]:
+    """A fresh schema of its own in the PostgreSQL test database, so that test runs side by side never meet.
+
+    Unreachable means failed, never skipped: CI sets TEST_DATABASE_URL so that this run happens.
+    """
     assert PG_URL is not None
-    engine = create_db_engine(PG_URL)
+    schema = f"pmbot_test_{uuid.uuid4().hex[:12]}"
+    admin = create_db_engine(PG_URL)
     try:
-        with engine.begin() as connection:
-            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
-            connection.exec_driver_sql("CREATE SCHEMA public")
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
     except OperationalError as problem:
         pytest.fail(f"TEST_DATABASE_URL is set but PostgreSQL cannot be reached: {problem}", pytrace=False)
+    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    yield url.render_as_string(hide_password=False)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_engine(postgres_url: str) -> Iterator[Engine]:
+    engine = create_db_engine(postgres_url)
     migrate.upgrade(engine)
     yield engine
     engine.dispose()
@@ -159,3 +173,9 @@ def count(database: Database):  # type: ignore[no-untyped-def]
             return int(db.exec(query).one())
 
     return rows
+
+
+@pytest.fixture
+def chat_for():  # type: ignore[no-untyped-def]
+    """`chat_for(service)`: a `chat` on a service a test built itself."""
+    return lambda service: Chat(service, user="alice", channel="C-churn", tenant="T1", tz=None)

@@ -83,3 +83,15 @@ def test_bad_risk_inputs_each_get_their_own_message(churn):
 
 def test_slack_mentions_are_read_as_user_ids(churn):
     assert "Owner: @U024BE7LH" in churn('risk add "Drift" owner <@U024BE7LH|bob>')
+
+
+def test_a_title_typed_without_quotes_takes_the_words_up_to_the_options(churn):
+    out = churn("risk add Label noise in Q3 data p=4 i=3 category data")
+    assert out.splitlines()[0] == "✓ Recorded R-1: Label noise in Q3 data — score 12 (p4×i3)"
+    assert churn("risk close R-1 relabelled by the vendor") == "✓ Closed R-1: Label noise in Q3 data — relabelled by the vendor"
+
+
+def test_a_quoted_title_is_exact_so_a_mistyped_option_is_reported(churn, count):
+    out = churn('risk add "Label noise" p=4 impct=3')
+    assert out.startswith("✗ I did not expect “impct=3” there")
+    assert count(Risk) == 0

@@ -41,7 +41,7 @@ def _details(risk: Risk) -> tuple[Field, ...]:
 @verb(
     "risk add",
     usage='risk add "<title>" [p=1..5] [i=1..5] [owner @user] [category <c>] [mitigation "<text>"] [review <date>]',
-    args=[Param("title", text, required=True)],
+    args=[Param("title", text, required=True, greedy=True)],
     options=[
         PROBABILITY,
         IMPACT,
@@ -120,7 +120,7 @@ def risk_update(
     )
 
 
-@verb("risk close", usage='risk close R-n ["why"]', args=[RISK, Param("why", text)], writes=True)
+@verb("risk close", usage='risk close R-n ["why"]', args=[RISK, Param("why", text, greedy=True)], writes=True)
 def risk_close(ctx: Context, *, number: int, why: str | None = None) -> Reply:
     """Close a risk that can no longer happen or no longer matters, saying why."""
     risk = _find(ctx, number)
