@@ -3,6 +3,7 @@
 import argparse
 import logging
 import sys
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.app import create_app
 from bot.console.session import Identity, run_interactive, run_script
@@ -13,6 +14,16 @@ from storage.db import create_db_engine
 log = logging.getLogger("pmbot")
 
 
+def _timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise argparse.ArgumentTypeError(
+            f"unknown timezone {name!r}; use a name such as Europe/Paris"
+        ) from None
+    return name
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pmbot", description="An assistant for AI project managers.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -20,7 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--user", default="me", help="who you are (default: me)")
     console.add_argument("--channel", default="console", help="the channel you type in (default: console)")
     console.add_argument("--tenant", default="local", help="the workspace or tenant (default: local)")
-    console.add_argument("--tz", help="your timezone, e.g. Europe/Paris (default: PMBOT_TIMEZONE)")
+    console.add_argument(
+        "--tz",
+        type=_timezone,
+        help="your timezone, e.g. Europe/Paris (default: the project's, then PMBOT_TIMEZONE)",
+    )
     commands.add_parser("demo", help="play two weeks of a sample AI project on a throwaway database")
     commands.add_parser("run", help="start the configured platforms; the console when none is configured")
     db = commands.add_parser("db", help="database commands")
@@ -57,13 +72,15 @@ def main(argv: list[str] | None = None) -> int:
         play(sys.stdout)
         return 0
     if args.command == "db":
-        engine = create_db_engine(settings.storage.database_url)
+        engine = create_db_engine(
+            settings.storage.database_url, sqlite_busy_timeout=settings.storage.sqlite_busy_timeout
+        )
         migrate.upgrade(engine)
         engine.dispose()
         print("The database schema is up to date.")
         return 0
     if args.command == "run":
-        log.info("No Slack or Teams settings found: starting the console.")
+        log.info("No chat platform is configured: starting the console.")
         return _console(Identity())
     return _console(Identity(user=args.user, channel=args.channel, tenant=args.tenant, timezone=args.tz))
 

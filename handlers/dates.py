@@ -25,7 +25,10 @@ def parse_date(text: str, today: date) -> date:
     """
     words = text.strip().lower().replace(",", " ").split()
     phrase = " ".join(words)
-    found = _parse(words, phrase, today)
+    try:
+        found = _parse(words, phrase, today)
+    except OverflowError:  # "in 99999999 days": past the last date Python knows
+        found = None
     if found is None:
         raise CommandError(f"“{text}” is not a date I can read. Use {DATE_FORMS}.")
     return found
@@ -51,7 +54,7 @@ def _parse(words: list[str], phrase: str, today: date) -> date | None:
         return today + timedelta(days=(4 - today.weekday()) % 7)
     if phrase in ("end of month", "end of the month"):
         return today.replace(day=calendar.monthrange(today.year, today.month)[1])
-    if len(words) == 3 and words[0] == "in" and words[1].isdigit() and words[2] in _UNITS:
+    if len(words) == 3 and words[0] == "in" and _digits(words[1]) and words[2] in _UNITS:
         return today + timedelta(days=int(words[1]) * _UNITS[words[2]])
     return _day_and_month(words, today)
 
@@ -60,16 +63,27 @@ def _day_and_month(words: list[str], today: date) -> date | None:
     """`1 dec`, `dec 1`, `1 december 2027`: the next such day when no year is given."""
     if len(words) not in (2, 3):
         return None
-    day_word, month_word = (words[0], words[1]) if words[0].isdigit() else (words[1], words[0])
-    if not day_word.isdigit() or month_word not in MONTHS:
+    day_word, month_word = (words[0], words[1]) if _digits(words[0]) else (words[1], words[0])
+    if not _digits(day_word) or month_word not in MONTHS:
         return None
-    year = int(words[2]) if len(words) == 3 and words[2].isdigit() else today.year
-    if len(words) == 3 and not words[2].isdigit():
-        return None
+    if len(words) == 3:
+        if not (_digits(words[2]) and len(words[2]) == 4):
+            return None
+        return _date_or_none(int(words[2]), MONTHS[month_word], int(day_word))
+    for year in range(today.year, today.year + 9):  # 29 feb may be years away
+        found = _date_or_none(year, MONTHS[month_word], int(day_word))
+        if found is not None and found >= today:
+            return found
+    return None
+
+
+def _date_or_none(year: int, month: int, day: int) -> date | None:
     try:
-        found = date(year, MONTHS[month_word], int(day_word))
+        return date(year, month, day)
     except ValueError:
         return None
-    if len(words) == 2 and found < today:
-        found = found.replace(year=year + 1)
-    return found
+
+
+def _digits(word: str) -> bool:
+    """Plain 0-9 digits only: str.isdigit() also accepts "²", which int() cannot read."""
+    return word.isascii() and word.isdigit()

@@ -102,7 +102,11 @@ class Verb:
             longest += 1
         first_error: CommandError | None = None
         for count in range(longest, 0, -1):
-            raw = " ".join(t.text for t in tokens[start : start + count])
+            raw = (
+                tokens[start].value()
+                if count == 1
+                else " ".join(t.text for t in tokens[start : start + count])
+            )
             try:
                 return start + count, self._read(option, raw, ctx)
             except CommandError as problem:
@@ -123,7 +127,7 @@ class Verb:
             if param.greedy and index == len(self.args) - 1 and not rest[0].quoted:
                 values[param.dest] = self._read(param, " ".join(t.text for t in rest), ctx)
                 return values
-            values[param.dest] = self._read(param, tokens[index].text, ctx)
+            values[param.dest] = self._read(param, tokens[index].value(), ctx)
         extra = tokens[len(self.args) :]
         if extra:
             raise CommandError(f"I did not expect “{extra[0].text}” there; put text with spaces in quotes.")

@@ -12,12 +12,21 @@ OPENING = {'"': '"', "“": "”", "„": "“", "”": "”", "«": "»"}
 _PROJECT_PREFIX = re.compile(r"^\s*([A-Za-z][A-Za-z0-9-]{1,19}):(?=\s|$)")
 
 
+class Quoted(str):
+    """Text the person put in quotes: readers may tell it apart from a bare word."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Token:
     text: str
     quoted: bool
     start: int  # offsets into the command text, quotes included
     end: int
+
+    def value(self) -> str:
+        return Quoted(self.text) if self.quoted else self.text
 
     def word(self) -> str | None:
         """The token lower-cased when it is a bare word (a keyword candidate), else None."""
@@ -58,9 +67,10 @@ def split_project(text: str) -> tuple[str | None, str]:
     match = _PROJECT_PREFIX.match(text)
     if match:
         return match.group(1).lower(), text[match.end() :]
-    found = re.search(r"(?:^|\s)--project(?:=|\s+)([A-Za-z][A-Za-z0-9-]*)(?=\s|$)", text)
-    if found:
-        return found.group(1).lower(), text[: found.start()] + text[found.end() :]
+    quoted = [(t.start, t.end) for t in tokenize(text) if t.quoted]
+    for found in re.finditer(r"(?:^|\s)--project(?:=|\s+)([A-Za-z][A-Za-z0-9-]*)(?=\s|$)", text):
+        if not any(start <= found.end() - 1 and found.start() < end for start, end in quoted):
+            return found.group(1).lower(), text[: found.start()] + text[found.end() :]
     if re.search(r"(?:^|\s)--project\s*$", text):
         raise CommandError("`--project` needs a project key after it, for example `--project churn`.")
     return None, text

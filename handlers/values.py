@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from sqlmodel import SQLModel
+
 from handlers.command import Context
 from handlers.dates import parse_date
 from handlers.errors import CommandError
+from handlers.tokens import Quoted
 
 Reader = Callable[[str, Context], object]
 
@@ -19,13 +22,27 @@ _HANDLE = re.compile(r"^@([\w.\-]{1,64})$")
 _REF = re.compile(r"^([A-Za-z])-?(\d{1,6})$")
 
 
-def text(raw: str, _ctx: Context) -> str:
+def _text(raw: str, limit: int) -> str:
     value = " ".join(raw.split())
     if not value:
         raise CommandError("That text is empty.")
-    if len(value) > MAX_TEXT:
-        raise CommandError(f"That text is {len(value)} characters long; keep it under {MAX_TEXT}.")
+    if len(value) > limit:
+        raise CommandError(f"That text is {len(value)} characters long; keep it to {limit}.")
     return value
+
+
+def text(raw: str, _ctx: Context) -> str:
+    return _text(raw, MAX_TEXT)
+
+
+def text_for(model: type[SQLModel], column: str) -> Reader:
+    """Text that fits the column it will be stored in (PostgreSQL refuses longer text; SQLite would not)."""
+    limit = getattr(model.__table__.c[column].type, "length", None) or MAX_TEXT  # type: ignore[attr-defined]
+
+    def read(raw: str, _ctx: Context) -> str:
+        return _text(raw, limit)
+
+    return read
 
 
 def whole_number(low: int, high: int, what: str) -> Reader:
@@ -38,7 +55,11 @@ def whole_number(low: int, high: int, what: str) -> Reader:
 
 
 def number(raw: str, _ctx: Context) -> float:
-    cleaned = raw.strip().rstrip("%").replace("\u2212", "-")
+    if raw.strip().endswith("%"):
+        raise CommandError(
+            f"Write “{raw}” without %, in the KPI's own unit: 71% is 0.71 on a 0–1 scale, or 71."
+        )
+    cleaned = raw.strip().replace("\u2212", "-")
     try:
         value = float(cleaned)
     except ValueError:
@@ -78,9 +99,14 @@ class Owner:
 
 
 def owner(raw: str, ctx: Context) -> Owner:
+    """A mention, or a party in quotes: a bare `owner bob` is a forgotten @, not a party called “bob”."""
+    if isinstance(raw, Quoted) and not raw.strip().startswith(("@", "<@")):
+        return Owner(party=text(raw, ctx))
     if raw.strip().startswith(("@", "<@")):
         return Owner(user_id=person(raw, ctx))
-    return Owner(party=text(raw, ctx))
+    raise CommandError(
+        f'“{raw}” is not a person. Mention them, like @alice, or put an outside party in quotes, like "IT data team".'
+    )
 
 
 def any_date(raw: str, ctx: Context) -> date:

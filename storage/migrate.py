@@ -18,9 +18,19 @@ def alembic_config(connection: object) -> Config:
     return config
 
 
+# Any fixed number: PostgreSQL advisory lock key under which one process at a time migrates.
+_MIGRATION_LOCK = 7_202_611
+
+
 def upgrade(engine: Engine) -> None:
-    """Bring the database to the newest schema; does nothing when it is there already."""
+    """Bring the database to the newest schema; does nothing when it is there already.
+
+    Several pmbot processes may start at once: on PostgreSQL they take turns under an advisory lock
+    (SQLite's BEGIN IMMEDIATE already serialises them), so only the first one migrates.
+    """
     with engine.execution_options(pmbot_write=True).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
         command.upgrade(alembic_config(connection), "head")
 
 

@@ -17,6 +17,8 @@ Counter = Literal["risk_seq", "decision_seq", "deliverable_seq"]
 
 def next_number(session: Session, *, project: Project, counter: Counter) -> int:
     column = getattr(Project, counter)
-    bump = update(Project).where(col(Project.id) == project.id).values({counter: column + 1}).returning(column)
+    bump = (
+        update(Project).where(col(Project.id) == project.id).values({counter: column + 1}).returning(column)
+    )
     number: int = session.execute(bump).scalar_one()
     return number

@@ -54,19 +54,31 @@ def create(
     session.add(project)
     session.flush()
     assert project.id is not None
-    add_member(session, project=project, user_id=owner_id, role=Role.OWNER)
     audit.record(
         session, project=project, actor_id=actor_id, at=now, action="project.new", ref=key, after=project
     )
+    add_member(session, project=project, user_id=owner_id, role=Role.OWNER, actor_id=actor_id, now=now)
     return project
 
 
-def add_member(session: Session, *, project: Project, user_id: str, role: str) -> None:
+def add_member(
+    session: Session, *, project: Project, user_id: str, role: str, actor_id: str, now: datetime
+) -> None:
     """Make `user_id` a member of the project unless they already are."""
     query = select(Member).where(Member.project_id == project.id, Member.user_id == user_id)
     if session.exec(query).first() is None:
         assert project.id is not None
-        session.add(Member(tenant_id=project.tenant_id, project_id=project.id, user_id=user_id, role=role))
+        member = Member(tenant_id=project.tenant_id, project_id=project.id, user_id=user_id, role=role)
+        session.add(member)
+        audit.record(
+            session,
+            project=project,
+            actor_id=actor_id,
+            at=now,
+            action="member.add",
+            ref=user_id,
+            after=member,
+        )
 
 
 def member_timezone(session: Session, *, tenant_id: str, user_id: str) -> str | None:

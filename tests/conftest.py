@@ -118,7 +118,9 @@ def service(database: Database, clock: Clock) -> CommandService:
 class Chat:
     """Talk to pmbot as one person in one channel: `chat("risks")` returns the reply as text."""
 
-    def __init__(self, service: CommandService, *, user: str, channel: str, tenant: str, tz: str | None) -> None:
+    def __init__(
+        self, service: CommandService, *, user: str, channel: str, tenant: str, tz: str | None
+    ) -> None:
         self.service = service
         self.user, self.channel, self.tenant, self.tz = user, channel, tenant, tz
         self.sent = 0
@@ -138,10 +140,19 @@ class Chat:
     def __call__(self, text: str, *, request_id: str | None = None) -> str:
         return render(self.reply(text, request_id=request_id))
 
-    def as_(self, user: str | None = None, *, channel: str | None = None, tenant: str | None = None,
-            tz: str | None = None) -> "Chat":
+    def as_(
+        self,
+        user: str | None = None,
+        *,
+        channel: str | None = None,
+        tenant: str | None = None,
+        tz: str | None = None,
+    ) -> "Chat":
         return Chat(
-            self.service, user=user or self.user, channel=channel or self.channel, tenant=tenant or self.tenant,
+            self.service,
+            user=user or self.user,
+            channel=channel or self.channel,
+            tenant=tenant or self.tenant,
             tz=tz or self.tz,
         )
 

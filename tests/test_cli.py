@@ -21,7 +21,13 @@ def run(tmp_path: Path, *args: str, stdin: str = "", **env: str) -> subprocess.C
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("PMBOT_", "DATABASE_URL"))}
     environment |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'pmbot.db'}", "PMBOT_LOG_LEVEL": "WARNING"} | env
     return subprocess.run(
-        [PMBOT, *args], input=stdin, capture_output=True, text=True, cwd=tmp_path, env=environment, timeout=60,
+        [PMBOT, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=environment,
+        timeout=60,
         check=False,
     )
 
@@ -42,11 +48,15 @@ def test_the_console_keeps_what_it_recorded_in_the_database_file(tmp_path):
     later = run(tmp_path, "console", stdin="status\n")
     assert "F1 dropped to 0.71 after retraining" in later.stdout
     with sqlite3.connect(tmp_path / "pmbot.db") as db:
-        assert db.execute("select title, probability * impact from risk").fetchall() == [("Label noise in Q3 data", 12)]
+        assert db.execute("select title, probability * impact from risk").fetchall() == [
+            ("Label noise in Q3 data", 12)
+        ]
 
 
 def test_a_bad_line_gets_its_answer_and_the_script_exit_status_says_so(tmp_path):
-    result = run(tmp_path, "console", "--user", "maya", "--channel", "C9", stdin='project new churn "Churn"\nriks\n')
+    result = run(
+        tmp_path, "console", "--user", "maya", "--channel", "C9", stdin='project new churn "Churn"\nriks\n'
+    )
     assert result.returncode == 1
     assert "✗ I don't know the command “riks”. Did you mean `risks`?" in result.stdout
     assert "Owner: @maya" in result.stdout
@@ -68,7 +78,11 @@ def test_db_upgrade_creates_the_schema(tmp_path):
 
 @pytest.mark.parametrize(
     ("setting", "value"),
-    [("PMBOT_TIMEZONE", "Mars/Olympus"), ("DATABASE_URL", "mysql://db/pm"), ("PMBOT_SQLITE_BUSY_TIMEOUT", "soon")],
+    [
+        ("PMBOT_TIMEZONE", "Mars/Olympus"),
+        ("DATABASE_URL", "mysql://db/pm"),
+        ("PMBOT_SQLITE_BUSY_TIMEOUT", "soon"),
+    ],
 )
 def test_a_bad_setting_stops_pmbot_naming_it(tmp_path, setting, value):
     result = run(tmp_path, "console", stdin="projects\n", **{setting: value})
@@ -80,7 +94,8 @@ def test_a_bad_setting_stops_pmbot_naming_it(tmp_path, setting, value):
 def test_settings_come_from_a_dotenv_file_too(tmp_path):
     (tmp_path / ".env").write_text("PMBOT_TIMEZONE=Nowhere/Land\n")
     result = run(tmp_path, "console", stdin="projects\n")
-    assert result.returncode == 2 and "PMBOT_TIMEZONE" in result.stderr
+    assert result.returncode == 2
+    assert "PMBOT_TIMEZONE" in result.stderr
 
 
 def test_demo_plays_two_weeks_and_ends_with_the_card_and_the_portfolio(tmp_path):
@@ -90,8 +105,12 @@ def test_demo_plays_two_weeks_and_ends_with_the_card_and_the_portfolio(tmp_path)
     assert "Customer churn prediction (churn)" in card
     assert "Health: 🟠 at risk" in card
     assert "Recall on churners: 0.66 (baseline 0.52 → target 0.75, 61% of the way)" in card
-    assert "A-1 · Relabel 2k ambiguous Q3 accounts · @lea" in card and "overdue" in card
-    assert "invoice-ocr · Invoice OCR assistant · deployment · 🟢 on track" in result.stdout.split("> projects\n")[-1]
+    assert "A-1 · Relabel 2k ambiguous Q3 accounts · @lea" in card
+    assert "overdue" in card
+    assert (
+        "invoice-ocr · Invoice OCR assistant · deployment · 🟢 on track"
+        in result.stdout.split("> projects\n")[-1]
+    )
     assert "✗" not in result.stdout
     assert not (tmp_path / "pmbot.db").exists()  # the demo's database was thrown away
 

@@ -39,6 +39,15 @@ def test_the_database_itself_keeps_kpi_names_unique_whatever_their_case(churn, d
         project = projects.by_key(db, tenant_id="T1", key="churn")
         assert project is not None
         for name in ("Recall", "RECALL"):
-            db.add(Kpi(tenant_id="T1", project_id=project.id or 0, name=name, baseline=0, target=1, created_at=clock()))
+            db.add(
+                Kpi(
+                    tenant_id="T1",
+                    project_id=project.id or 0,
+                    name=name,
+                    baseline=0,
+                    target=1,
+                    created_at=clock(),
+                )
+            )
         with pytest.raises(IntegrityError):
             db.flush()

@@ -2,7 +2,9 @@ from storage.models import AuditEvent, Risk
 
 
 def test_risk_add_replies_with_its_number_and_score(churn, count):
-    out = churn('risk add "Label noise in Q3 data" p=4 i=3 owner @bob category data mitigation "Relabel 2k samples" review friday')
+    out = churn(
+        'risk add "Label noise in Q3 data" p=4 i=3 owner @bob category data mitigation "Relabel 2k samples" review friday'
+    )
     assert out.splitlines()[0] == "✓ Recorded R-1: Label noise in Q3 data — score 12 (p4×i3)"
     assert "Owner: @bob" in out
     assert "Category: data" in out
@@ -48,7 +50,8 @@ def test_risk_update_changes_fields_and_shows_the_old_score(churn, count):
     churn('risk add "Drift" p=2 i=3')
     out = churn('risk update R-1 p=4 owner @carol mitigation "Weekly drift report" status mitigating')
     assert out.splitlines()[0] == "✓ Updated R-1: Drift — score 12 (was 6)"
-    assert "Owner: @carol" in out and "Status: mitigating" in out
+    assert "Owner: @carol" in out
+    assert "Status: mitigating" in out
     assert count(AuditEvent, action="risk.update") == 1
 
 
@@ -71,14 +74,16 @@ def test_out_of_range_probability_is_refused_with_usage_and_nothing_written(chur
 def test_bad_risk_inputs_each_get_their_own_message(churn):
     churn('risk add "Drift"')
     assert churn("risk add").startswith("✗ <title> is missing.")
-    assert churn('risk add "X" category weather').startswith("✗ “weather” is not a risk category. Use one of: data, model,")
+    assert churn('risk add "X" category weather').startswith(
+        "✗ “weather” is not a risk category. Use one of: data, model,"
+    )
     assert churn('risk add "X" review yesterday').startswith("✗ Tue 17 Nov 2026 is in the past")
     assert churn("risk update R-9 p=2").startswith("✗ churn has no risk R-9. `risks` lists the open ones.")
     assert churn("risk update R-1").startswith("✗ Say what to change on R-1.")
     assert churn("risk update X-1 p=2").startswith("✗ “X-1” is not a R- number")
     assert churn('risk add "X" p=2 p=3').startswith("✗ `p` is given twice.")
     assert churn('risk add "X" owner bob').startswith("✗ “bob” is not a person. Mention them, like @alice.")
-    assert churn('risk update R-1 status maybe').startswith("✗ “maybe” is not a risk status.")
+    assert churn("risk update R-1 status maybe").startswith("✗ “maybe” is not a risk status.")
 
 
 def test_slack_mentions_are_read_as_user_ids(churn):
@@ -88,7 +93,10 @@ def test_slack_mentions_are_read_as_user_ids(churn):
 def test_a_title_typed_without_quotes_takes_the_words_up_to_the_options(churn):
     out = churn("risk add Label noise in Q3 data p=4 i=3 category data")
     assert out.splitlines()[0] == "✓ Recorded R-1: Label noise in Q3 data — score 12 (p4×i3)"
-    assert churn("risk close R-1 relabelled by the vendor") == "✓ Closed R-1: Label noise in Q3 data — relabelled by the vendor"
+    assert (
+        churn("risk close R-1 relabelled by the vendor")
+        == "✓ Closed R-1: Label noise in Q3 data — relabelled by the vendor"
+    )
 
 
 def test_a_quoted_title_is_exact_so_a_mistyped_option_is_reported(churn, count):

@@ -36,14 +36,17 @@ def test_twin_requests_at_the_same_moment_record_once(churn, count):
     with ThreadPoolExecutor(max_workers=4) as pool:
         replies = list(pool.map(send, range(4)))
     assert count(StatusUpdate) == 1
-    assert len(set(replies)) == 1 and replies[0].startswith("✓ Status of churn recorded")
+    assert len(set(replies)) == 1
+    assert replies[0].startswith("✓ Status of churn recorded")
 
 
 def test_an_unreachable_database_gets_a_clear_reply_that_repeats_the_command(clock, chat_for):
     dead = Database(create_db_engine("postgresql+psycopg://postgres@127.0.0.1:1/nowhere?connect_timeout=2"))
     service = CommandService(database=dead, registry=build_registry(), clock=clock)
     out = chat_for(service)('risk add "Drift" p=4')
-    assert out.splitlines()[0].startswith("✗ I could not reach the database, so nothing was saved. Please send it again")
+    assert out.splitlines()[0].startswith(
+        "✗ I could not reach the database, so nothing was saved. Please send it again"
+    )
     assert 'You wrote: risk add "Drift" p=4' in out
     assert "Traceback" not in out
 
@@ -51,8 +54,19 @@ def test_an_unreachable_database_gets_a_clear_reply_that_repeats_the_command(clo
 @verb("explode", usage="explode", writes=True)
 def explode(ctx: Context) -> None:
     """A verb that writes a risk and then fails, as a bug would."""
-    risks.add(ctx.db, project=ctx.project, title="half-written", probability=1, impact=1, owner_id=None,
-              category=None, mitigation=None, review_by=None, actor_id=ctx.actor, now=ctx.now)
+    risks.add(
+        ctx.db,
+        project=ctx.project,
+        title="half-written",
+        probability=1,
+        impact=1,
+        owner_id=None,
+        category=None,
+        mitigation=None,
+        review_by=None,
+        actor_id=ctx.actor,
+        now=ctx.now,
+    )
     ctx.db.flush()
     raise RuntimeError("boom: secret internals")
 
@@ -65,7 +79,8 @@ def test_a_failing_command_writes_nothing_and_shows_no_traceback(database, clock
     out = chat("explode")
     assert out.splitlines()[0].startswith("✗ Something went wrong on my side, so nothing was saved.")
     assert "You wrote: explode" in out
-    assert "boom" not in out and "Traceback" not in out
+    assert "boom" not in out
+    assert "Traceback" not in out
     assert count(Risk) == 0
     assert count(HandledRequest) == 1  # only the project new; the failed request can be retried
     assert "boom: secret internals" in caplog.text  # the admin finds it in the log

@@ -48,7 +48,14 @@ def deliverable_add(ctx: Context, *, title: str, owner: Owner, due: date) -> Rep
         now=ctx.now,
     )
     if owner.user_id:
-        projects.add_member(ctx.db, project=ctx.project, user_id=owner.user_id, role=Role.MEMBER)
+        projects.add_member(
+            ctx.db,
+            project=ctx.project,
+            user_id=owner.user_id,
+            role=Role.MEMBER,
+            actor_id=ctx.actor,
+            now=ctx.now,
+        )
     return Reply(
         headline=line(f"Recorded {item.ref}: {item.title}"),
         tone=Tone.OK,

@@ -21,7 +21,8 @@ def help_verb(registry: Registry) -> Verb:
                 sections=(Section("Commands", items),),
                 notes=(line("Outside a project's channel, start with its key: ", Code("churn: risks")),),
             )
-        family = registry.family(" ".join(topic.lower().split()))
+        topic = " ".join(topic.lower().split())
+        family = registry.family(topic)
         if not family:
             raise CommandError(registry.unknown(topic))
         return Reply(

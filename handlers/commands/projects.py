@@ -7,7 +7,7 @@ from handlers.commands import show
 from handlers.errors import CommandError
 from handlers.registry import Param, verb
 from handlers.reply import Code, Field, Line, Reply, Section, Tone, line
-from handlers.values import choice, person, project_key, text
+from handlers.values import choice, person, project_key, text_for
 from storage import decisions, deliverables, kpis, projects, risks, statuses
 from storage.models import Project
 from storage.vocab import DecisionStatus, Phase
@@ -16,7 +16,7 @@ from storage.vocab import DecisionStatus, Phase
 @verb(
     "project new",
     usage='project new <key> "<name>" [owner @user] [sponsor @user] [phase <phase>]',
-    args=[Param("key", project_key, required=True), Param("name", text, required=True)],
+    args=[Param("key", project_key, required=True), Param("name", text_for(Project, "name"), required=True, greedy=True)],
     options=[Param("owner", person), Param("sponsor", person), Param("phase", choice(Phase, "phase"))],
     project=False,
     writes=True,
@@ -37,7 +37,7 @@ def project_new(
     taken = projects.by_key(ctx.db, tenant_id=ctx.tenant_id, key=key)
     if taken is not None:
         raise CommandError(f"There is already a project “{key}” ({taken.name}). Pick another key.")
-    here = ctx.project_or_none
+    here = projects.by_channel(ctx.db, tenant_id=ctx.tenant_id, channel=ctx.command.channel_id)
     try:
         with ctx.db.begin_nested():
             project = projects.create(

@@ -8,7 +8,7 @@ from handlers.dates import DATE_WORDS
 from handlers.errors import CommandError
 from handlers.registry import Param, verb
 from handlers.reply import Code, Field, Reply, Section, Tone, line
-from handlers.values import choice, future_date, person, ref, text, whole_number
+from handlers.values import choice, future_date, person, ref, text, text_for, whole_number
 from storage import risks
 from storage.models import Risk
 from storage.vocab import RiskCategory, RiskStatus
@@ -41,7 +41,7 @@ def _details(risk: Risk) -> tuple[Field, ...]:
 @verb(
     "risk add",
     usage='risk add "<title>" [p=1..5] [i=1..5] [owner @user] [category <c>] [mitigation "<text>"] [review <date>]',
-    args=[Param("title", text, required=True, greedy=True)],
+    args=[Param("title", text_for(Risk, "title"), required=True, greedy=True)],
     options=[
         PROBABILITY,
         IMPACT,

@@ -24,7 +24,10 @@ TREND = 6
 @verb(
     "status",
     usage="status <on-track|at-risk|off-track> <what happened>",
-    args=[Param("health", choice(Health, "health", HEALTH_ALIASES)), Param("what", text, rest=True)],
+    args=[
+        Param("health", choice(Health, "health", HEALTH_ALIASES)),
+        Param("what happened", text, rest=True, key="what"),
+    ],
     writes=True,
 )
 def status(ctx: Context, *, health: str | None = None, what: str | None = None) -> Reply:
@@ -45,7 +48,9 @@ def status(ctx: Context, *, health: str | None = None, what: str | None = None) 
         request_id=ctx.command.request_id,
         now=ctx.now,
     )
-    projects.add_member(ctx.db, project=ctx.project, user_id=ctx.actor, role=Role.MEMBER)
+    projects.add_member(
+        ctx.db, project=ctx.project, user_id=ctx.actor, role=Role.MEMBER, actor_id=ctx.actor, now=ctx.now
+    )
     return Reply(
         headline=line(f"Status of {ctx.project.key} recorded: {show.health(update.health)}"),
         tone=Tone.OK,
@@ -74,5 +79,9 @@ def _latest(ctx: Context) -> Reply:
                 ),
             ),
         ),
-        sections=(Section(f"Health over the last {len(recent)} updates", (line(trend),)),),
+        sections=(Section(_last(len(recent)), (line(trend),)),),
     )
+
+
+def _last(n: int) -> str:
+    return "Health at the last update" if n == 1 else f"Health over the last {n} updates"
