@@ -6,7 +6,10 @@ from datetime import date, timedelta
 
 from handlers.errors import CommandError
 
-DATE_FORMS = "2026-12-01, today, tomorrow, friday, next monday, in 3 days, in 2 weeks, end of month or 1 dec"
+DATE_FORMS = (
+    "2026-12-01, today, tomorrow, friday, next monday, next week, in 3 days, in 2 weeks, end of week, "
+    "end of month, 1 dec or 1 december 2027"
+)
 
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)} | {
     name.lower(): i for i, name in enumerate(calendar.day_abbr)

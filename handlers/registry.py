@@ -75,10 +75,10 @@ class Verb:
             if option.flag:
                 values[option.dest] = True
                 i += 1
-            elif eq:
+            elif eq and len(token.text) > len(name) + 1:
                 values[option.dest] = self._read(option, token.text[len(name) + 1 :], ctx)
                 i += 1
-            else:
+            else:  # `name value`, or `name="value"`, where the quotes make the value its own token
                 i, values[option.dest] = self._read_following(option, tokens, i + 1, ctx)
         values.update(self._positionals(positional, text, ctx))
         for param in (*self.args, *self.options):
@@ -100,7 +100,7 @@ class Verb:
         longest = 1
         while longest < option.words and start + longest < len(tokens) and not tokens[start + longest].quoted:
             longest += 1
-        first_error: CommandError | None = None
+        longest_error: CommandError | None = None
         for count in range(longest, 0, -1):
             raw = (
                 tokens[start].value()
@@ -110,9 +110,9 @@ class Verb:
             try:
                 return start + count, self._read(option, raw, ctx)
             except CommandError as problem:
-                first_error = problem if count == 1 else first_error
-        assert first_error is not None
-        raise first_error
+                longest_error = longest_error or problem
+        assert longest_error is not None
+        raise longest_error
 
     def _positionals(self, tokens: list[Token], text: str, ctx: Context) -> dict[str, Any]:
         values: dict[str, Any] = {}

@@ -44,7 +44,8 @@ def tokenize(text: str) -> list[Token]:
         if closing is not None:
             end = _find_closing(text, i + 1, closing)
             if end < 0:
-                raise CommandError(f"A quote opened at “{text[i : i + 20]}” is never closed.")
+                before = text[max(0, i - 25) : i].strip() or "the start"
+                raise CommandError(f"The quote after “{before}” is never closed; close it or remove it.")
             tokens.append(Token(text[i + 1 : end].strip(), True, i, end + 1))
             i = end + 1
             continue

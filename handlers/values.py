@@ -13,6 +13,7 @@ from handlers.command import Context
 from handlers.dates import parse_date
 from handlers.errors import CommandError
 from handlers.tokens import Quoted
+from storage.models import Deliverable
 
 Reader = Callable[[str, Context], object]
 
@@ -35,9 +36,15 @@ def text(raw: str, _ctx: Context) -> str:
     return _text(raw, MAX_TEXT)
 
 
+def column_limit(model: type[SQLModel], column: str) -> int:
+    """How long a text the column holds: PostgreSQL refuses longer text (SQLite would silently keep it)."""
+    length = getattr(model.__table__.c[column].type, "length", None)  # type: ignore[attr-defined]
+    return min(length or MAX_TEXT, MAX_TEXT)
+
+
 def text_for(model: type[SQLModel], column: str) -> Reader:
-    """Text that fits the column it will be stored in (PostgreSQL refuses longer text; SQLite would not)."""
-    limit = getattr(model.__table__.c[column].type, "length", None) or MAX_TEXT  # type: ignore[attr-defined]
+    """Text that fits the column it will be stored in."""
+    limit = column_limit(model, column)
 
     def read(raw: str, _ctx: Context) -> str:
         return _text(raw, limit)
@@ -101,7 +108,7 @@ class Owner:
 def owner(raw: str, ctx: Context) -> Owner:
     """A mention, or a party in quotes: a bare `owner bob` is a forgotten @, not a party called “bob”."""
     if isinstance(raw, Quoted) and not raw.strip().startswith(("@", "<@")):
-        return Owner(party=text(raw, ctx))
+        return Owner(party=_text(raw, column_limit(Deliverable, "owner_party")))
     if raw.strip().startswith(("@", "<@")):
         return Owner(user_id=person(raw, ctx))
     raise CommandError(
@@ -130,7 +137,7 @@ def ref(letter: str) -> Reader:
             return int(raw)
         match = _REF.match(raw)
         if not match or match.group(1).upper() != letter:
-            raise CommandError(f"“{raw}” is not a {letter}- number; write it like {letter}-3.")
+            raise CommandError(f"“{raw}” is not a number like {letter}-3.")
         return int(match.group(2))
 
     return read

@@ -104,7 +104,7 @@ def test_demo_plays_two_weeks_and_ends_with_the_card_and_the_portfolio(tmp_path)
     card = result.stdout.split("> project\n")[-1]
     assert "Customer churn prediction (churn)" in card
     assert "Health: 🟠 at risk" in card
-    assert "Recall on churners: 0.66 (baseline 0.52 → target 0.75, 61% of the way)" in card
+    assert "Recall on churners: 0.66 (baseline 0.52 → target 0.75, 60% of the way)" in card
     assert "A-1 · Relabel 2k ambiguous Q3 accounts · @lea" in card
     assert "overdue" in card
     assert (

@@ -124,6 +124,6 @@ def test_garbage_is_refused_with_the_forms_that_work(text):
     with pytest.raises(CommandError) as refused:
         parse_date(text, WEDNESDAY)
     assert refused.value.message == (
-        f"“{text}” is not a date I can read. Use 2026-12-01, today, tomorrow, friday, next monday, "
-        "in 3 days, in 2 weeks, end of month or 1 dec."
+        f"“{text}” is not a date I can read. Use 2026-12-01, today, tomorrow, friday, next monday, next week, "
+        "in 3 days, in 2 weeks, end of week, end of month, 1 dec or 1 december 2027."
     )

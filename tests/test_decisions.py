@@ -1,7 +1,7 @@
 from storage.models import AuditEvent, Decision
 
 USAGE = 'Usage: decision "<title>" because "<rationale>" [alternatives "<text>"]'
-SUPERSEDE_USAGE = 'Usage: decision supersede D-n "<title>" because "<rationale>"'
+SUPERSEDE_USAGE = 'Usage: decision supersede D-n "<title>" because "<rationale>" [alternatives "<text>"]'
 
 
 def test_decision_replies_with_its_number_rationale_and_alternatives(churn, count):
@@ -122,7 +122,7 @@ def test_bad_supersede_inputs_each_get_their_own_message(churn, count):
         ('decision supersede D-1 "Use LightGBM"', "✗ <because> is missing."),
         (
             'decision supersede R-1 "Use LightGBM" because "faster"',
-            "✗ “R-1” is not a D- number; write it like D-3.",
+            "✗ “R-1” is not a number like D-3.",
         ),
     ]:
         out = churn(typed)
@@ -139,8 +139,9 @@ def test_project_flag_inside_quoted_text_is_kept_as_text(churn):
 
 def test_an_unclosed_quote_is_refused_and_nothing_written(churn, count):
     out = churn('decision "Use XGBoost because "cheaper"')
-    assert out.startswith("✗ A quote opened at ")
-    assert "is never closed." in out
+    assert out.startswith(
+        '✗ The quote after “XGBoost because "cheaper” is never closed; close it or remove it.'
+    )
     assert count(Decision) == 0
 
 
@@ -148,3 +149,14 @@ def test_a_decision_can_name_its_project_from_another_channel(churn):
     elsewhere = churn.as_(channel="C-general")
     assert elsewhere('churn: decision "Use XGBoost" because "cheaper"').startswith("✓ Recorded D-1")
     assert "D-1 · Use XGBoost" in churn("decisions")
+
+
+def test_a_superseding_decision_records_its_alternatives(churn):
+    churn('decision "Use XGBoost" because "cheaper"')
+    out = churn('decision supersede D-1 "Use LightGBM" because "faster training" alternatives "CatBoost"')
+    assert "Alternatives considered: CatBoost" in out
+
+
+def test_a_title_typed_without_quotes_is_read_up_to_because(churn):
+    out = churn('decision Use XGBoost for the POC because "cheaper to serve"')
+    assert out.splitlines()[0] == "✓ Recorded D-1: Use XGBoost for the POC"

@@ -119,7 +119,7 @@ def test_unknown_deliverables_are_refused(churn, count):
 
 
 def test_bad_deliverable_numbers_are_refused(churn):
-    assert churn("deliverable done R-1").startswith("✗ “R-1” is not a A- number; write it like A-3.")
+    assert churn("deliverable done R-1").startswith("✗ “R-1” is not a number like A-3.")
     assert churn("deliverable done").startswith("✗ <A-n> is missing.")
 
 
@@ -201,3 +201,22 @@ def test_an_unknown_list_is_refused(churn):
         "✗ “late” is not a list I know; use `deliverables`, `deliverables mine` or `deliverables overdue`.",
         "  Usage: deliverables [mine|overdue]",
     ]
+
+
+def test_an_option_may_be_written_name_equals_quoted_value(churn):
+    out = churn('deliverable add "Data extract" owner="IT data team" due=friday')
+    assert "Owner: “IT data team”" in out
+    assert "Due: Fri 20 Nov 2026" in out
+
+
+def test_a_bad_multi_word_date_is_named_whole(churn):
+    out = churn('deliverable add "Extract" owner @bob due in 99999999 days')
+    assert out.splitlines()[0].startswith("✗ “in 99999999 days” is not a date I can read.")
+
+
+def test_a_cancelled_deliverable_leaves_the_lists_but_not_the_record(churn, count):
+    churn('deliverable add "Vendor benchmark" owner @bob due friday')
+    assert churn("deliverable cancel A-1") == "✓ Cancelled: A-1 Vendor benchmark"
+    assert "none" in churn("deliverables")
+    assert churn("deliverable done A-1").startswith("✗ A-1 is already cancelled.")
+    assert count(Deliverable, status="cancelled") == 1

@@ -80,7 +80,7 @@ def test_bad_risk_inputs_each_get_their_own_message(churn):
     assert churn('risk add "X" review yesterday').startswith("✗ Tue 17 Nov 2026 is in the past")
     assert churn("risk update R-9 p=2").startswith("✗ churn has no risk R-9. `risks` lists the open ones.")
     assert churn("risk update R-1").startswith("✗ Say what to change on R-1.")
-    assert churn("risk update X-1 p=2").startswith("✗ “X-1” is not a R- number")
+    assert churn("risk update X-1 p=2").startswith("✗ “X-1” is not a number like R-3.")
     assert churn('risk add "X" p=2 p=3').startswith("✗ `p` is given twice.")
     assert churn('risk add "X" owner bob').startswith("✗ “bob” is not a person. Mention them, like @alice.")
     assert churn("risk update R-1 status maybe").startswith("✗ “maybe” is not a risk status.")
@@ -102,4 +102,19 @@ def test_a_title_typed_without_quotes_takes_the_words_up_to_the_options(churn):
 def test_a_quoted_title_is_exact_so_a_mistyped_option_is_reported(churn, count):
     out = churn('risk add "Label noise" p=4 impct=3')
     assert out.startswith("✗ I did not expect “impct=3” there")
+    assert count(Risk) == 0
+
+
+def test_risk_update_changes_category_review_date_and_title(churn, count):
+    churn('risk add "Drift"')
+    out = churn('risk update R-1 category model review next monday title "Feature drift in Q4"')
+    assert out.splitlines()[0] == "✓ Updated R-1: Feature drift in Q4 — score 9"
+    assert "Category: model" in out
+    assert "Review by: Mon 23 Nov 2026" in out
+    assert count(AuditEvent, action="risk.update") == 1
+
+
+def test_an_overlong_title_is_refused_before_the_database_sees_it(churn, count):
+    out = churn(f'risk add "{"x" * 501}"')
+    assert out.splitlines()[0] == "✗ That text is 501 characters long; keep it to 500."
     assert count(Risk) == 0

@@ -1,6 +1,6 @@
 from storage.models import AuditEvent, StatusUpdate
 
-USAGE = "Usage: status <on-track|at-risk|off-track> <what happened>"
+USAGE = "Usage: status [<on-track|at-risk|off-track> <what happened>]"
 
 
 def test_status_records_health_and_quoted_text(churn, count):

@@ -68,8 +68,8 @@ def test_a_quote_glued_to_a_word_starts_a_new_token():
 def test_an_unclosed_quote_is_an_error(command):
     with pytest.raises(CommandError) as refused:
         tokenize(command)
-    assert "is never closed." in refused.value.message
-    assert refused.value.message.startswith("A quote opened at “")
+    assert refused.value.message.startswith("The quote after “")
+    assert refused.value.message.endswith("” is never closed; close it or remove it.")
 
 
 def test_a_command_without_a_project_is_left_alone():

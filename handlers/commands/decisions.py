@@ -5,30 +5,29 @@ from handlers.commands import show
 from handlers.errors import CommandError
 from handlers.registry import Param, verb
 from handlers.reply import Code, Field, Reply, Section, Tone, line
-from handlers.values import ref, text
+from handlers.values import ref, text, text_for
 from storage import decisions
 from storage.models import Decision
 from storage.vocab import DecisionStatus
 
-TITLE = Param("title", text, required=True)
+TITLE = Param("title", text_for(Decision, "title"), required=True, greedy=True)
 BECAUSE = Param("because", text, required=True)
+ALTERNATIVES = Param("alternatives", text)
 
 
-def _recorded(decision: Decision, verb_done: str) -> Reply:
+def _recorded(decision: Decision, headline: str) -> Reply:
     fields = [Field("Because", line(decision.rationale))]
     if decision.alternatives:
         fields.append(Field("Alternatives considered", line(decision.alternatives)))
     fields.append(Field("Decided by", line(show.who(decision.decided_by))))
-    return Reply(
-        headline=line(f"{verb_done} {decision.ref}: {decision.title}"), tone=Tone.OK, fields=tuple(fields)
-    )
+    return Reply(headline=line(headline), tone=Tone.OK, fields=tuple(fields))
 
 
 @verb(
     "decision",
     usage='decision "<title>" because "<rationale>" [alternatives "<text>"]',
     args=[TITLE],
-    options=[BECAUSE, Param("alternatives", text)],
+    options=[BECAUSE, ALTERNATIVES],
     writes=True,
 )
 def decision(ctx: Context, *, title: str, because: str, alternatives: str | None = None) -> Reply:
@@ -42,17 +41,19 @@ def decision(ctx: Context, *, title: str, because: str, alternatives: str | None
         decided_by=ctx.actor,
         now=ctx.now,
     )
-    return _recorded(made, "Recorded")
+    return _recorded(made, f"Recorded {made.ref}: {made.title}")
 
 
 @verb(
     "decision supersede",
-    usage='decision supersede D-n "<title>" because "<rationale>"',
+    usage='decision supersede D-n "<title>" because "<rationale>" [alternatives "<text>"]',
     args=[Param("D-n", ref("D"), required=True, key="number"), TITLE],
-    options=[BECAUSE],
+    options=[BECAUSE, ALTERNATIVES],
     writes=True,
 )
-def decision_supersede(ctx: Context, *, number: int, title: str, because: str) -> Reply:
+def decision_supersede(
+    ctx: Context, *, number: int, title: str, because: str, alternatives: str | None = None
+) -> Reply:
     """Replace an earlier decision with a new one; the old one stays in the log, marked superseded."""
     old = decisions.get(ctx.db, project=ctx.project, number=number)
     if old is None:
@@ -64,17 +65,12 @@ def decision_supersede(ctx: Context, *, number: int, title: str, because: str) -
         project=ctx.project,
         title=title,
         rationale=because,
-        alternatives=None,
+        alternatives=alternatives,
         decided_by=ctx.actor,
         now=ctx.now,
         supersedes=old,
     )
-    reply = _recorded(made, "Recorded")
-    return Reply(
-        headline=line(f"Recorded {made.ref}: {made.title} (supersedes {old.ref})"),
-        tone=Tone.OK,
-        fields=reply.fields,
-    )
+    return _recorded(made, f"Recorded {made.ref}: {made.title} (supersedes {old.ref})")
 
 
 @verb("decisions", usage="decisions")

@@ -8,7 +8,7 @@ from handlers.dates import DATE_WORDS
 from handlers.errors import CommandError
 from handlers.registry import Param, verb
 from handlers.reply import Code, Field, Reply, Section, Tone, line
-from handlers.values import Owner, future_date, owner, ref, text
+from handlers.values import Owner, future_date, owner, ref, text_for
 from storage import deliverables, projects
 from storage.models import Deliverable
 from storage.vocab import DeliverableStatus, Role
@@ -28,7 +28,7 @@ def _find_open(ctx: Context, number: int) -> Deliverable:
 @verb(
     "deliverable add",
     usage='deliverable add "<title>" owner <@user|"party"> due <date>',
-    args=[Param("title", text, required=True)],
+    args=[Param("title", text_for(Deliverable, "title"), required=True, greedy=True)],
     options=[
         Param("owner", owner, required=True),
         Param("due", future_date, required=True, words=DATE_WORDS),
@@ -82,6 +82,22 @@ def deliverable_done(ctx: Context, *, number: int) -> Reply:
     late = (ctx.today - item.due_date).days
     timing = f", {late} day{'s' if late != 1 else ''} late" if late > 0 else ", on time"
     return Reply(headline=line(f"Done: {item.ref} {item.title}{timing}"), tone=Tone.OK)
+
+
+@verb("deliverable cancel", usage="deliverable cancel A-n", args=[NUMBER], writes=True)
+def deliverable_cancel(ctx: Context, *, number: int) -> Reply:
+    """Cancel a deliverable nobody needs any more; it stays in the record, marked cancelled."""
+    item = _find_open(ctx, number)
+    deliverables.change(
+        ctx.db,
+        project=ctx.project,
+        item=item,
+        changes={"status": DeliverableStatus.CANCELLED},
+        action="deliverable.cancel",
+        actor_id=ctx.actor,
+        now=ctx.now,
+    )
+    return Reply(headline=line(f"Cancelled: {item.ref} {item.title}"), tone=Tone.OK)
 
 
 @verb(

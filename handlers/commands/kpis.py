@@ -5,11 +5,11 @@ from handlers.commands import show
 from handlers.errors import CommandError
 from handlers.registry import Param, verb
 from handlers.reply import Code, Field, Reply, Section, Tone, line
-from handlers.values import number, text
+from handlers.values import number, text, text_for
 from storage import kpis
 from storage.models import Kpi
 
-NAME = Param("name", text, required=True)
+NAME = Param("name", text_for(Kpi, "name"), required=True)
 
 
 def _find(ctx: Context, name: str) -> Kpi:
@@ -32,7 +32,7 @@ def _find(ctx: Context, name: str) -> Kpi:
     options=[
         Param("baseline", number, required=True),
         Param("target", number, required=True),
-        Param("unit", text),
+        Param("unit", text_for(Kpi, "unit")),
         Param("lower-is-better", flag=True),
     ],
     writes=True,

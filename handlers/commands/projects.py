@@ -16,7 +16,10 @@ from storage.vocab import DecisionStatus, Phase
 @verb(
     "project new",
     usage='project new <key> "<name>" [owner @user] [sponsor @user] [phase <phase>]',
-    args=[Param("key", project_key, required=True), Param("name", text_for(Project, "name"), required=True, greedy=True)],
+    args=[
+        Param("key", project_key, required=True),
+        Param("name", text_for(Project, "name"), required=True, greedy=True),
+    ],
     options=[Param("owner", person), Param("sponsor", person), Param("phase", choice(Phase, "phase"))],
     project=False,
     writes=True,
@@ -72,7 +75,9 @@ def project_new(
         ),
         notes=(
             *notes,
-            line("Next: fix how success is measured with ", Code('kpi add "<name>" baseline <n> target <n>')),
+            line(
+                "Next: define how success is measured with ", Code('kpi add "<name>" baseline <n> target <n>')
+            ),
         ),
     )
 

@@ -1,6 +1,6 @@
 """Risks: the register of what could go wrong, scored by probability × impact."""
 
-from typing import Any
+from datetime import date
 
 from handlers.command import Context
 from handlers.commands import show
@@ -16,7 +16,9 @@ from storage.vocab import RiskCategory, RiskStatus
 PROBABILITY = Param("p", whole_number(1, 5, "Probability (p)"))
 IMPACT = Param("i", whole_number(1, 5, "Impact (i)"))
 OWNER = Param("owner", person)
+CATEGORY = Param("category", choice(RiskCategory, "risk category"))
 MITIGATION = Param("mitigation", text)
+REVIEW = Param("review", future_date, words=DATE_WORDS)
 RISK = Param("R-n", ref("R"), required=True, key="number")
 
 
@@ -42,14 +44,7 @@ def _details(risk: Risk) -> tuple[Field, ...]:
     "risk add",
     usage='risk add "<title>" [p=1..5] [i=1..5] [owner @user] [category <c>] [mitigation "<text>"] [review <date>]',
     args=[Param("title", text_for(Risk, "title"), required=True, greedy=True)],
-    options=[
-        PROBABILITY,
-        IMPACT,
-        OWNER,
-        Param("category", choice(RiskCategory, "risk category")),
-        MITIGATION,
-        Param("review", future_date, words=DATE_WORDS),
-    ],
+    options=[PROBABILITY, IMPACT, OWNER, CATEGORY, MITIGATION, REVIEW],
     writes=True,
 )
 def risk_add(
@@ -61,7 +56,7 @@ def risk_add(
     owner: str | None = None,
     category: str | None = None,
     mitigation: str | None = None,
-    review: Any = None,
+    review: date | None = None,
 ) -> Reply:
     """Record a risk; probability (p) and impact (i) go from 1 to 5 and default to 3.
 
@@ -89,9 +84,19 @@ def risk_add(
 
 @verb(
     "risk update",
-    usage='risk update R-n [p=1..5] [i=1..5] [owner @user] [mitigation "<text>"] [status <status>]',
+    usage='risk update R-n [p=1..5] [i=1..5] [owner @user] [category <c>] [mitigation "<text>"] [review <date>] '
+    '[status <status>] [title "<title>"]',
     args=[RISK],
-    options=[PROBABILITY, IMPACT, OWNER, MITIGATION, Param("status", choice(RiskStatus, "risk status"))],
+    options=[
+        PROBABILITY,
+        IMPACT,
+        OWNER,
+        CATEGORY,
+        MITIGATION,
+        REVIEW,
+        Param("status", choice(RiskStatus, "risk status")),
+        Param("title", text_for(Risk, "title")),
+    ],
     writes=True,
 )
 def risk_update(
@@ -101,12 +106,27 @@ def risk_update(
     p: int | None = None,
     i: int | None = None,
     owner: str | None = None,
+    category: str | None = None,
     mitigation: str | None = None,
+    review: date | None = None,
     status: str | None = None,
+    title: str | None = None,
 ) -> Reply:
-    """Change a risk's probability, impact, owner, mitigation or status (open, mitigating, accepted, closed)."""
+    """Change what is known about a risk: its scores, owner, category, mitigation, review date, status or title.
+
+    Statuses: open, mitigating, accepted, closed.
+    """
     risk = _find(ctx, number)
-    asked = {"probability": p, "impact": i, "owner_id": owner, "mitigation": mitigation, "status": status}
+    asked = {
+        "probability": p,
+        "impact": i,
+        "owner_id": owner,
+        "category": category,
+        "mitigation": mitigation,
+        "review_by": review,
+        "status": status,
+        "title": title,
+    }
     changes = {name: value for name, value in asked.items() if value is not None}
     if not changes:
         raise CommandError(f"Say what to change on {risk.ref}.")

@@ -1,5 +1,6 @@
 """How records read in replies: the small phrases several commands share."""
 
+import math
 from datetime import date
 
 from handlers.reply import Inline, Line, Mention, line
@@ -61,4 +62,5 @@ def kpi_progress(kpi: Kpi, latest: float | None) -> str:
         return f"{kpi.name}: not measured yet ({span})"
     progress = (latest - kpi.baseline) / (kpi.target - kpi.baseline) * 100
     reached = " — target reached" if progress >= 100 else ""
-    return f"{kpi.name}: {number(latest)}{unit} ({span}, {progress:.0f}% of the way{reached})"
+    # Rounded down, so that 99.6% never reads as 100% without the target being reached.
+    return f"{kpi.name}: {number(latest)}{unit} ({span}, {math.floor(progress)}% of the way{reached})"

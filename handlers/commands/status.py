@@ -23,7 +23,7 @@ TREND = 6
 
 @verb(
     "status",
-    usage="status <on-track|at-risk|off-track> <what happened>",
+    usage="status [<on-track|at-risk|off-track> <what happened>]",
     args=[
         Param("health", choice(Health, "health", HEALTH_ALIASES)),
         Param("what happened", text, rest=True, key="what"),
