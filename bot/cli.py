@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.core.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    if settings.core.log_level != "DEBUG":
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # its chatter at every start is noise
     if args.command == "demo":
         from bot.demo import play
 
