@@ -1,11 +1,12 @@
 """The audit trail: every change any command makes, with who, when, before and after."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, SQLModel
 
-from storage.models import AuditEvent, Project
+from storage.models import AuditEvent, Deliverable, Project, Risk
 
 Snapshot = dict[str, Any] | SQLModel | None
 _NOT_STATE = {"id", "tenant_id", "project_id"}
@@ -39,4 +40,32 @@ def record(
             before=snapshot(before),
             after=snapshot(after),
         )
+    )
+
+
+def change(
+    session: Session,
+    *,
+    project: Project,
+    row: Risk | Deliverable,
+    changes: Mapping[str, Any],
+    action: str,
+    actor_id: str,
+    now: datetime,
+) -> None:
+    """Apply `changes` (field → new value) to a numbered record and record the change."""
+    before = snapshot(row)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    row.updated_at = now
+    session.add(row)
+    record(
+        session,
+        project=project,
+        actor_id=actor_id,
+        at=now,
+        action=action,
+        ref=row.ref,
+        before=before,
+        after=row,
     )

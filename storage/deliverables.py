@@ -2,7 +2,6 @@
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
 
 from sqlmodel import Session, col, or_, select
 
@@ -71,30 +70,3 @@ def open_by_due(
             or_(col(Deliverable.snoozed_until).is_(None), col(Deliverable.snoozed_until) <= overdue_on),
         )
     return session.exec(query.order_by(col(Deliverable.due_date), col(Deliverable.number))).all()
-
-
-def change(
-    session: Session,
-    *,
-    project: Project,
-    item: Deliverable,
-    changes: dict[str, Any],
-    action: str,
-    actor_id: str,
-    now: datetime,
-) -> None:
-    before = audit.snapshot(item)
-    for name, value in changes.items():
-        setattr(item, name, value)
-    item.updated_at = now
-    session.add(item)
-    audit.record(
-        session,
-        project=project,
-        actor_id=actor_id,
-        at=now,
-        action=action,
-        ref=item.ref,
-        before=before,
-        after=item,
-    )

@@ -2,7 +2,6 @@
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -62,25 +61,3 @@ def open_by_score(session: Session, *, project: Project, limit: int | None = Non
         .limit(limit)
     )
     return session.exec(query).all()
-
-
-def change(
-    session: Session, *, project: Project, risk: Risk, changes: dict[str, Any], actor_id: str, now: datetime
-) -> None:
-    """Apply `changes` (field → new value) to the risk and record the change."""
-    before = audit.snapshot(risk)
-    for name, value in changes.items():
-        setattr(risk, name, value)
-    risk.updated_at = now
-    session.add(risk)
-    action = "risk.close" if changes.get("status") == RiskStatus.CLOSED else "risk.update"
-    audit.record(
-        session,
-        project=project,
-        actor_id=actor_id,
-        at=now,
-        action=action,
-        ref=risk.ref,
-        before=before,
-        after=risk,
-    )

@@ -15,12 +15,29 @@ BECAUSE = Param("because", text, required=True)
 ALTERNATIVES = Param("alternatives", text)
 
 
-def _recorded(decision: Decision, headline: str) -> Reply:
+def _record(
+    ctx: Context, *, title: str, because: str, alternatives: str | None, supersedes: Decision | None = None
+) -> Reply:
+    decision = decisions.add(
+        ctx.db,
+        project=ctx.project,
+        title=title,
+        rationale=because,
+        alternatives=alternatives,
+        decided_by=ctx.actor,
+        now=ctx.now,
+        supersedes=supersedes,
+    )
+    replaced = f" (supersedes {supersedes.ref})" if supersedes else ""
     fields = [Field("Because", line(decision.rationale))]
     if decision.alternatives:
         fields.append(Field("Alternatives considered", line(decision.alternatives)))
     fields.append(Field("Decided by", line(show.who(decision.decided_by))))
-    return Reply(headline=line(headline), tone=Tone.OK, fields=tuple(fields))
+    return Reply(
+        headline=line(f"Recorded {decision.ref}: {decision.title}{replaced}"),
+        tone=Tone.OK,
+        fields=tuple(fields),
+    )
 
 
 @verb(
@@ -32,16 +49,7 @@ def _recorded(decision: Decision, headline: str) -> Reply:
 )
 def decision(ctx: Context, *, title: str, because: str, alternatives: str | None = None) -> Reply:
     """Record a decision with its rationale and the alternatives that were weighed."""
-    made = decisions.add(
-        ctx.db,
-        project=ctx.project,
-        title=title,
-        rationale=because,
-        alternatives=alternatives,
-        decided_by=ctx.actor,
-        now=ctx.now,
-    )
-    return _recorded(made, f"Recorded {made.ref}: {made.title}")
+    return _record(ctx, title=title, because=because, alternatives=alternatives)
 
 
 @verb(
@@ -60,17 +68,7 @@ def decision_supersede(
         raise CommandError(f"{ctx.project.key} has no decision D-{number}. `decisions` lists them.")
     if old.status == DecisionStatus.SUPERSEDED:
         raise CommandError(f"{old.ref} is already superseded; supersede the decision that replaced it.")
-    made = decisions.add(
-        ctx.db,
-        project=ctx.project,
-        title=title,
-        rationale=because,
-        alternatives=alternatives,
-        decided_by=ctx.actor,
-        now=ctx.now,
-        supersedes=old,
-    )
-    return _recorded(made, f"Recorded {made.ref}: {made.title} (supersedes {old.ref})")
+    return _record(ctx, title=title, because=because, alternatives=alternatives, supersedes=old)
 
 
 @verb("decisions", usage="decisions")

@@ -9,19 +9,29 @@ from handlers.errors import CommandError
 from handlers.registry import Param, verb
 from handlers.reply import Code, Field, Reply, Section, Tone, line
 from handlers.values import Owner, future_date, owner, ref, text_for
-from storage import deliverables, projects
+from storage import audit, deliverables, projects
 from storage.models import Deliverable
 from storage.vocab import DeliverableStatus, Role
 
 NUMBER = Param("A-n", ref("A"), required=True, key="number")
 
 
-def _find_open(ctx: Context, number: int) -> Deliverable:
+def _change_open(ctx: Context, number: int, action: str, **changes: object) -> Deliverable:
+    """Apply `changes` to the open deliverable A-`number`, or say why it cannot be changed."""
     found = deliverables.get(ctx.db, project=ctx.project, number=number)
     if found is None:
         raise CommandError(f"{ctx.project.key} has no deliverable A-{number}. `deliverables` lists them.")
     if found.status != DeliverableStatus.OPEN:
         raise CommandError(f"{found.ref} is already {found.status}.")
+    audit.change(
+        ctx.db,
+        project=ctx.project,
+        row=found,
+        changes=changes,
+        action=action,
+        actor_id=ctx.actor,
+        now=ctx.now,
+    )
     return found
 
 
@@ -69,16 +79,7 @@ def deliverable_add(ctx: Context, *, title: str, owner: Owner, due: date) -> Rep
 @verb("deliverable done", usage="deliverable done A-n", args=[NUMBER], writes=True)
 def deliverable_done(ctx: Context, *, number: int) -> Reply:
     """Mark a deliverable done."""
-    item = _find_open(ctx, number)
-    deliverables.change(
-        ctx.db,
-        project=ctx.project,
-        item=item,
-        changes={"status": DeliverableStatus.DONE, "done_at": ctx.now},
-        action="deliverable.done",
-        actor_id=ctx.actor,
-        now=ctx.now,
-    )
+    item = _change_open(ctx, number, "deliverable.done", status=DeliverableStatus.DONE, done_at=ctx.now)
     late = (ctx.today - item.due_date).days
     timing = f", {late} day{'s' if late != 1 else ''} late" if late > 0 else ", on time"
     return Reply(headline=line(f"Done: {item.ref} {item.title}{timing}"), tone=Tone.OK)
@@ -87,16 +88,7 @@ def deliverable_done(ctx: Context, *, number: int) -> Reply:
 @verb("deliverable cancel", usage="deliverable cancel A-n", args=[NUMBER], writes=True)
 def deliverable_cancel(ctx: Context, *, number: int) -> Reply:
     """Cancel a deliverable nobody needs any more; it stays in the record, marked cancelled."""
-    item = _find_open(ctx, number)
-    deliverables.change(
-        ctx.db,
-        project=ctx.project,
-        item=item,
-        changes={"status": DeliverableStatus.CANCELLED},
-        action="deliverable.cancel",
-        actor_id=ctx.actor,
-        now=ctx.now,
-    )
+    item = _change_open(ctx, number, "deliverable.cancel", status=DeliverableStatus.CANCELLED)
     return Reply(headline=line(f"Cancelled: {item.ref} {item.title}"), tone=Tone.OK)
 
 
@@ -108,18 +100,9 @@ def deliverable_cancel(ctx: Context, *, number: int) -> Reply:
 )
 def deliverable_snooze(ctx: Context, *, number: int, until: date) -> Reply:
     """Hold the reminders about a deliverable until a date; its due date stays as promised."""
-    item = _find_open(ctx, number)
     if until <= ctx.today:
         raise CommandError("Snooze until a later day than today.")
-    deliverables.change(
-        ctx.db,
-        project=ctx.project,
-        item=item,
-        changes={"snoozed_until": until},
-        action="deliverable.snooze",
-        actor_id=ctx.actor,
-        now=ctx.now,
-    )
+    item = _change_open(ctx, number, "deliverable.snooze", snoozed_until=until)
     return Reply(
         headline=line(
             f"Snoozed {item.ref} until {show.day(until)}; it is still due {show.day(item.due_date)}"

@@ -1,5 +1,6 @@
 """Risks: the register of what could go wrong, scored by probability × impact."""
 
+from collections.abc import Mapping
 from datetime import date
 
 from handlers.command import Context
@@ -9,7 +10,7 @@ from handlers.errors import CommandError
 from handlers.registry import Param, verb
 from handlers.reply import Code, Field, Reply, Section, Tone, line
 from handlers.values import choice, future_date, person, ref, text, text_for, whole_number
-from storage import risks
+from storage import audit, risks
 from storage.models import Risk
 from storage.vocab import RiskCategory, RiskStatus
 
@@ -27,6 +28,12 @@ def _find(ctx: Context, number: int) -> Risk:
     if found is None:
         raise CommandError(f"{ctx.project.key} has no risk R-{number}. `risks` lists the open ones.")
     return found
+
+
+def _change(ctx: Context, risk: Risk, action: str, changes: Mapping[str, object]) -> None:
+    audit.change(
+        ctx.db, project=ctx.project, row=risk, changes=changes, action=action, actor_id=ctx.actor, now=ctx.now
+    )
 
 
 def _details(risk: Risk) -> tuple[Field, ...]:
@@ -131,7 +138,7 @@ def risk_update(
     if not changes:
         raise CommandError(f"Say what to change on {risk.ref}.")
     old_score = risk.score
-    risks.change(ctx.db, project=ctx.project, risk=risk, changes=changes, actor_id=ctx.actor, now=ctx.now)
+    _change(ctx, risk, "risk.update", changes)
     moved = f" (was {old_score})" if risk.score != old_score else ""
     return Reply(
         headline=line(f"Updated {risk.ref}: {risk.title} — score {risk.score}{moved}"),
@@ -146,14 +153,7 @@ def risk_close(ctx: Context, *, number: int, why: str | None = None) -> Reply:
     risk = _find(ctx, number)
     if risk.status == RiskStatus.CLOSED:
         raise CommandError(f"{risk.ref} is already closed.")
-    risks.change(
-        ctx.db,
-        project=ctx.project,
-        risk=risk,
-        changes={"status": RiskStatus.CLOSED, "closed_reason": why},
-        actor_id=ctx.actor,
-        now=ctx.now,
-    )
+    _change(ctx, risk, "risk.close", {"status": RiskStatus.CLOSED, "closed_reason": why})
     return Reply(
         headline=line(f"Closed {risk.ref}: {risk.title}" + (f" — {why}" if why else "")), tone=Tone.OK
     )
