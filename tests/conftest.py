@@ -7,7 +7,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -39,8 +39,6 @@ class Clock:
         return self.now
 
     def advance(self, **delta: float) -> None:
-        from datetime import timedelta
-
         self.now += timedelta(**delta)
 
 
@@ -171,7 +169,7 @@ def churn(chat: Chat) -> Chat:
 
 
 @pytest.fixture
-def count(database: Database):  # type: ignore[no-untyped-def]
+def count(database: Database):
     """`count(Risk)` or `count(Risk, tenant_id="T1")`: rows in the test database, to prove what was written."""
     from sqlalchemy import func
     from sqlmodel import select
@@ -187,6 +185,6 @@ def count(database: Database):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def chat_for():  # type: ignore[no-untyped-def]
+def chat_for():
     """`chat_for(service)`: a `chat` on a service a test built itself."""
     return lambda service: Chat(service, user="alice", channel="C-churn", tenant="T1", tz=None)

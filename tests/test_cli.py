@@ -123,3 +123,45 @@ def test_piped_console_on_each_database(tmp_path, database, count):
     assert result.returncode == 0, result.stderr
     assert "✓ Recorded R-1: Label noise in Q3 data — score 12 (p4×i3)" in result.stdout
     assert count(Risk) == 1
+
+
+def test_in_a_terminal_the_console_prompts_and_keeps_history(tmp_path):
+    """A real pseudo-terminal, so the console sees a TTY as a person's terminal would be."""
+    import pty
+    import select
+
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("PMBOT_", "DATABASE_URL"))}
+    environment |= {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'pmbot.db'}",
+        "HOME": str(tmp_path),
+        "TERM": "dumb",
+    }
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [PMBOT, "console", "--user", "maya"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        cwd=tmp_path,
+        env=environment,
+    )
+    os.close(follower)
+    os.write(leader, b"projects\nquit\n")
+    seen = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], 30)
+        assert ready, f"the console stopped answering; it printed: {seen!r}"
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the console exited and closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert process.wait(timeout=30) == 0
+    screen = seen.decode()
+    assert "you are @maya in #console" in screen
+    assert "pm> " in screen
+    assert "No projects yet." in screen
+    assert "projects" in (tmp_path / ".pmbot_history").read_text()
