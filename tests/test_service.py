@@ -21,14 +21,6 @@ def test_a_retried_request_is_recorded_once_and_gets_the_same_reply(churn, count
     assert count(AuditEvent, action="risk.add") == 1
 
 
-def test_the_same_request_id_in_two_tenants_is_two_requests(churn, count):
-    other = churn.as_(tenant="T2")
-    other('project new churn "Churn model"', request_id="same-id-0")
-    churn('risk add "Drift"', request_id="same-id")
-    other('risk add "Drift"', request_id="same-id")
-    assert count(Risk) == 2
-
-
 def test_twin_requests_at_the_same_moment_record_once(churn, count):
     def send(_: int) -> str:
         return churn('status at-risk "F1 fell to 0.71"', request_id="teams-activity-42")
