@@ -2,9 +2,12 @@
 
 from dataclasses import dataclass
 
+from bot.llm import create_llm
 from bot.settings import Settings
+from handlers.clock import Clock, utc_now
 from handlers.commands import build_registry
-from handlers.service import Clock, CommandService, utc_now
+from handlers.service import CommandService
+from handlers.summaries.summarizer import Summarizer
 from storage import migrate
 from storage.db import Database, create_db_engine
 
@@ -26,7 +29,12 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> App:
     )
     migrate.upgrade(engine)
     database = Database(engine)
+    summarizer = Summarizer(database=database, llm=create_llm(settings.llm), clock=clock)
     commands = CommandService(
-        database=database, registry=build_registry(), default_tz=settings.core.timezone, clock=clock
+        database=database,
+        registry=build_registry(),
+        default_tz=settings.core.timezone,
+        clock=clock,
+        summarizer=summarizer,
     )
     return App(settings=settings, database=database, commands=commands)

@@ -6,9 +6,12 @@ import sys
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.app import create_app
+from bot.console.render import render
 from bot.console.session import Identity, run_interactive, run_script
 from bot.settings import SettingsError, load_settings
-from storage import migrate
+from handlers.summaries import jobs
+from handlers.summaries.model import Update
+from storage import migrate, projects
 from storage.db import create_db_engine
 
 log = logging.getLogger("pmbot")
@@ -38,6 +41,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser("demo", help="play two weeks of a sample AI project on a throwaway database")
     commands.add_parser("run", help="start the configured platforms; the console when none is configured")
+    summarize = commands.add_parser(
+        "summarize", help="put a technical update read from stdin in business language"
+    )
+    summarize.add_argument(
+        "--project", help="the project whose name, phase and KPIs give the summary its context"
+    )
+    summarize.add_argument(
+        "--tenant", default="local", help="the workspace or tenant of that project (default: local)"
+    )
     db = commands.add_parser("db", help="database commands")
     db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND").add_parser(
         "upgrade", help="bring the database schema up to date"
@@ -49,9 +61,34 @@ def _console(identity: Identity) -> int:
     app = create_app(load_settings())
     try:
         if sys.stdin.isatty():
-            run_interactive(app.commands.handle, identity)
+            run_interactive(app.commands, identity)
             return 0
-        return 1 if run_script(app.commands.handle, identity, sys.stdin, sys.stdout) else 0
+        return 1 if run_script(app.commands, identity, sys.stdin, sys.stdout) else 0
+    finally:
+        app.close()
+
+
+def _summarize(project_key: str | None, tenant: str) -> int:
+    text = sys.stdin.read().strip()
+    if not text:
+        print('Give the update on stdin, e.g.: echo "F1 fell to 0.71" | pmbot summarize', file=sys.stderr)
+        return 2
+    app = create_app(load_settings())
+    try:
+        context = None
+        if project_key:
+            with app.database.session(write=False) as db:
+                project = projects.by_key(db, tenant_id=tenant, key=project_key.lower())
+                if project is None:
+                    print(f"There is no project {project_key!r} in {tenant}.", file=sys.stderr)
+                    return 2
+                context = jobs.project_context(db, project)
+        result = app.commands.services.summarizer.status(
+            tenant_id=tenant, update=Update(health="", text=text), context=context
+        )
+        print(render(jobs.summary_reply("Summary", result)))
+        print(f"\nSource: {result.source}" + (f" ({result.reason})" if result.reason else ""))
+        return 0
     finally:
         app.close()
 
@@ -81,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         engine.dispose()
         print("The database schema is up to date.")
         return 0
+    if args.command == "summarize":
+        return _summarize(args.project, args.tenant)
     if args.command == "run":
         log.info("No chat platform is configured: starting the console.")
         return _console(Identity())

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.app import create_app
 from bot.console.render import render
-from bot.console.session import Identity
+from bot.console.session import Identity, answers
 from bot.settings import CoreSettings, Settings, StorageSettings
 
 TZ = "Europe/Paris"
@@ -152,7 +152,8 @@ def play(out: TextIO) -> None:
             for offset, at, user, channel, text in SCRIPT:
                 moment = datetime.combine(start + timedelta(days=offset), time.fromisoformat(at), zone)
                 clock.now = moment.astimezone(UTC)
-                reply = app.commands.handle(Identity(user=user, channel=channel).command(text))
-                out.write(f"── {moment:%a %d %b %H:%M} · @{user} in {channel}\n> {text}\n{render(reply)}\n\n")
+                out.write(f"── {moment:%a %d %b %H:%M} · @{user} in {channel}\n> {text}\n")
+                for reply in answers(app.commands, Identity(user=user, channel=channel).command(text)):
+                    out.write(f"{render(reply)}\n\n")
         finally:
             app.close()

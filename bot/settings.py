@@ -2,7 +2,7 @@
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from storage.db import DEFAULT_URL
@@ -49,11 +49,39 @@ class CoreSettings(BaseSettings):
         return level.upper()
 
 
+class LlmSettings(BaseSettings):
+    """The LLM for business summaries: any OpenAI-compatible endpoint, or Azure OpenAI. None means offline."""
+
+    model_config = _ENV
+
+    api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
+    model: str = Field(default="gpt-4o-mini", min_length=1, validation_alias="PMBOT_LLM_MODEL")
+    timeout: float = Field(default=20.0, gt=0, le=600, validation_alias="PMBOT_LLM_TIMEOUT")
+    retries: int = Field(default=1, ge=0, le=5, validation_alias="PMBOT_LLM_RETRIES")
+    language: str = Field(default="English", min_length=2, validation_alias="PMBOT_SUMMARY_LANGUAGE")
+    azure_endpoint: str | None = Field(default=None, validation_alias="AZURE_OPENAI_ENDPOINT")
+    azure_api_key: SecretStr | None = Field(default=None, validation_alias="AZURE_OPENAI_API_KEY")
+    azure_api_version: str = Field(default="2024-10-21", validation_alias="OPENAI_API_VERSION")
+
+    @field_validator("base_url", "azure_endpoint")
+    @classmethod
+    def _http_url(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(("http://", "https://")):
+            raise ValueError("use an http:// or https:// address")
+        return url
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.api_key or self.base_url or self.azure_endpoint)
+
+
 class Settings(BaseModel):
     """All of pmbot's settings, one section per part of pmbot."""
 
     core: CoreSettings = Field(default_factory=CoreSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
+    llm: LlmSettings = Field(default_factory=LlmSettings)
 
 
 class SettingsError(Exception):
@@ -64,7 +92,12 @@ def load_settings() -> Settings:
     """Read every section, reporting all wrong settings at once."""
     sections: dict[str, BaseSettings] = {}
     problems: list[str] = []
-    for name, section in (("core", CoreSettings), ("storage", StorageSettings)):
+    sections_to_read: tuple[tuple[str, type[BaseSettings]], ...] = (
+        ("core", CoreSettings),
+        ("storage", StorageSettings),
+        ("llm", LlmSettings),
+    )
+    for name, section in sections_to_read:
         try:
             sections[name] = section()
         except ValidationError as problem:

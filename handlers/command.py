@@ -1,11 +1,12 @@
 """An incoming command and the context a handler works in, the same on every platform."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from handlers.later import Job
 from storage.models import Project
 
 
@@ -28,6 +29,7 @@ class Context:
     now: datetime  # UTC
     tz: ZoneInfo  # the person's timezone, for the dates they type and read
     project_or_none: Project | None
+    later: list[Job] = field(default_factory=list)  # run after the reply, outside this transaction
 
     @property
     def tenant_id(self) -> str:

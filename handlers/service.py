@@ -1,22 +1,25 @@
 """Carrying out one command: find the verb, open one transaction, run the handler, answer.
 
 Whatever goes wrong, the person gets a reply they can act on and the transaction is rolled back, so
-nothing half-written stays; replies to failures repeat what they typed so it is never lost.
+nothing half-written stays; replies to failures repeat what they typed so it is never lost. Slow work
+a handler leaves (`ctx.later`) runs after the reply, outside the transaction.
 """
 
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
 from handlers import reply as replies
+from handlers.clock import Clock, utc_now
 from handlers.command import Command, Context
 from handlers.errors import CommandError
+from handlers.later import Job, Outcome, Services
 from handlers.registry import Registry, Verb
 from handlers.reply import Reply, line
+from handlers.summaries.summarizer import Summarizer
 from handlers.tokens import Token, split_project, tokenize
 from storage import projects, requests
 from storage.db import Database
@@ -24,34 +27,45 @@ from storage.models import Project
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
 
 class CommandService:
     def __init__(
-        self, *, database: Database, registry: Registry, default_tz: str = "UTC", clock: Clock = utc_now
+        self,
+        *,
+        database: Database,
+        registry: Registry,
+        default_tz: str = "UTC",
+        clock: Clock = utc_now,
+        summarizer: Summarizer | None = None,
     ) -> None:
+        """`summarizer` defaults to the offline one."""
         self.database = database
         self.registry = registry
         self.default_tz = default_tz
         self.clock = clock
+        summarizer = summarizer or Summarizer(database=database, llm=None, clock=clock)
+        self.services = Services(database=database, summarizer=summarizer, clock=clock)
 
-    def handle(self, command: Command) -> Reply:
+    def handle(self, command: Command) -> Outcome:
         """Answer `command`; never raises, so no traceback can reach a chat."""
         try:
             return self._handle(command)
         except CommandError as problem:
-            return replies.error(problem.message, usage=problem.usage)
+            return Outcome(replies.error(problem.message, usage=problem.usage))
         except DBAPIError:
             log.exception("database error on request %s", command.request_id)
-            return self._failed(command, "I could not reach the database, so nothing was saved.")
+            return Outcome(self._failed(command, "I could not reach the database, so nothing was saved."))
         except Exception:
             log.exception("command failed on request %s", command.request_id)
-            return self._failed(command, "Something went wrong on my side, so nothing was saved.")
+            return Outcome(self._failed(command, "Something went wrong on my side, so nothing was saved."))
+
+    def run_later(self, job: Job) -> Reply | None:
+        """Run a job a command left; a failure is only logged, since what the person typed is saved."""
+        try:
+            return job(self.services)
+        except Exception:
+            log.exception("a job after a command failed")
+            return None
 
     def _failed(self, command: Command, what: str) -> Reply:
         return Reply(
@@ -62,7 +76,7 @@ class CommandService:
             notes=(line("You wrote: ", command.text),),
         )
 
-    def _handle(self, command: Command) -> Reply:
+    def _handle(self, command: Command) -> Outcome:
         key, text = split_project(command.text)
         verb, rest = self.registry.match(tokenize(text))
         ids = {"tenant_id": command.tenant_id, "request_id": command.request_id}
@@ -72,34 +86,32 @@ class CommandService:
                 if verb.writes:
                     earlier = requests.claim(db, now=now, **ids)
                     if earlier is not None:
-                        return replies.from_json(earlier)
-                answer = self._run(verb, command, db, now, key, rest, text)
+                        return Outcome(replies.from_json(earlier))
+                ctx = self._context(verb, command, db, now, key)
+                answer = self._run(verb, ctx, rest, text)
                 if verb.writes:
                     requests.remember_reply(db, reply=replies.to_json(answer), **ids)
-                return answer
+            return Outcome(answer, tuple(ctx.later))
         except IntegrityError:
             with self.database.session(write=False) as db:
                 earlier = requests.earlier_reply(db, **ids)
             if earlier is not None:  # a twin of this request got in first
-                return replies.from_json(earlier)
+                return Outcome(replies.from_json(earlier))
             raise CommandError(
                 "Someone changed the same record at the same moment, so nothing was saved. Please send it again."
             ) from None
 
-    def _run(
-        self,
-        verb: Verb,
-        command: Command,
-        db: Session,
-        now: datetime,
-        key: str | None,
-        rest: list[Token],
-        text: str,
-    ) -> Reply:
-        """Resolve the project, read the arguments and call the handler; bad input gets the verb's usage."""
+    def _context(self, verb: Verb, command: Command, db: Session, now: datetime, key: str | None) -> Context:
         try:
             project = self._project(db, command, key, required=verb.project)
-            ctx = Context(command, db, now, self._timezone(db, command, project), project)
+        except CommandError as problem:
+            problem.usage = problem.usage or verb.usage
+            raise
+        return Context(command, db, now, self._timezone(db, command, project), project)
+
+    def _run(self, verb: Verb, ctx: Context, rest: list[Token], text: str) -> Reply:
+        """Read the arguments and call the handler; bad input gets the verb's usage."""
+        try:
             return verb.handler(ctx, **verb.bind(rest, text, ctx))
         except CommandError as problem:
             problem.usage = problem.usage or verb.usage

@@ -21,18 +21,21 @@ def snapshot(row: Snapshot) -> dict[str, Any] | None:
 def record(
     session: Session,
     *,
-    project: Project,
+    project: Project | None,
     actor_id: str,
     at: datetime,
     action: str,
     ref: str | None = None,
     before: Snapshot = None,
     after: Snapshot = None,
+    tenant_id: str = "",
 ) -> None:
+    """Record a change; a change to no project (a team's glossary, its settings) names the tenant instead."""
+    assert project is not None or tenant_id, "a change belongs to a project or a tenant"
     session.add(
         AuditEvent(
-            tenant_id=project.tenant_id,
-            project_id=project.id,
+            tenant_id=project.tenant_id if project else tenant_id,
+            project_id=project.id if project else None,
             actor_id=actor_id,
             at=at,
             action=action,

@@ -70,8 +70,8 @@ class StatusUpdate(SQLModel, table=True):
     author_id: str = Field(max_length=64)
     health: str = Field(max_length=20)
     text: str = Field(max_length=4000)
-    summary: str | None = Field(default=None, max_length=4000)
-    summary_source: str | None = Field(default=None, max_length=20)
+    summary: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))  # see handlers/summaries
+    summary_source: str | None = Field(default=None, max_length=20)  # llm or offline
     created_at: datetime = _at()
     request_id: str | None = Field(default=None, max_length=200)
 
@@ -190,3 +190,48 @@ class HandledRequest(SQLModel, table=True):
     request_id: str = Field(primary_key=True, max_length=200)
     handled_at: datetime = _at()
     reply: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class GlossaryTerm(SQLModel, table=True):
+    """A team's own jargon, explained; it overrides a built-in term of the same name."""
+
+    __table_args__ = (
+        Index("uq_glossaryterm_tenant_name", "tenant_id", func.lower(Column("name")), unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = _tenant()
+    name: str = Field(max_length=100)
+    meaning: str = Field(max_length=500)
+    added_by: str = Field(max_length=64)
+    added_at: datetime = _at()
+
+
+class TenantSettings(SQLModel, table=True):
+    """What a workspace or tenant chose for itself; absent means the defaults."""
+
+    tenant_id: str = Field(primary_key=True, max_length=64)
+    llm_enabled: bool = True
+    updated_by: str = Field(max_length=64)
+    updated_at: datetime = _at()
+
+
+class SummaryCache(SQLModel, table=True):
+    """LLM answers by (prompt version, model, input): asking the same again costs nothing."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    tenant_id: str = _tenant()
+    prompt_version: str = Field(max_length=40)
+    model: str = Field(max_length=100)
+    answer: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _at()
+
+
+class LlmUsage(SQLModel, table=True):
+    """Tokens spent on the LLM, per tenant and calendar month (UTC)."""
+
+    tenant_id: str = Field(primary_key=True, max_length=64)
+    month: str = Field(primary_key=True, max_length=7)  # 2026-11
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -44,3 +45,25 @@ def latest(session: Session, *, project: Project, limit: int) -> Sequence[Status
         .limit(limit)
     )
     return session.exec(query).all()
+
+
+def get(session: Session, *, tenant_id: str, status_id: int) -> StatusUpdate | None:
+    update = session.get(StatusUpdate, status_id)
+    return update if update is not None and update.tenant_id == tenant_id else None
+
+
+def since(session: Session, *, project: Project, start: datetime) -> Sequence[StatusUpdate]:
+    """The updates posted at or after `start`, oldest first."""
+    query = (
+        select(StatusUpdate)
+        .where(StatusUpdate.project_id == project.id, col(StatusUpdate.created_at) >= start)
+        .order_by(col(StatusUpdate.created_at), col(StatusUpdate.id))
+    )
+    return session.exec(query).all()
+
+
+def set_summary(session: Session, *, update: StatusUpdate, summary: dict[str, Any], source: str) -> None:
+    """Keep the business summary of an update (made after the update was saved and answered)."""
+    update.summary = summary
+    update.summary_source = source
+    session.add(update)

@@ -18,6 +18,7 @@ from sqlmodel import SQLModel
 from bot.console.render import render
 from handlers.command import Command
 from handlers.commands import build_registry
+from handlers.later import Job
 from handlers.reply import Reply
 from handlers.service import CommandService
 from storage import migrate
@@ -122,8 +123,10 @@ class Chat:
         self.service = service
         self.user, self.channel, self.tenant, self.tz = user, channel, tenant, tz
         self.sent = 0
+        self.pending: tuple[Job, ...] = ()
 
     def reply(self, text: str, *, request_id: str | None = None) -> Reply:
+        """The immediate reply; the work the command left waits in `pending` until `later()`."""
         self.sent += 1
         command = Command(
             tenant_id=self.tenant,
@@ -133,7 +136,15 @@ class Chat:
             request_id=request_id or f"{self.tenant}-{self.user}-{id(self)}-{self.sent}",
             user_tz=self.tz,
         )
-        return self.service.handle(command)
+        outcome = self.service.handle(command)
+        self.pending = outcome.later
+        return outcome.reply
+
+    def later(self) -> list[str]:
+        """Run the work the last command left (summaries) and return what it posts."""
+        done = [self.service.run_later(job) for job in self.pending]
+        self.pending = ()
+        return [render(reply) for reply in done if reply is not None]
 
     def __call__(self, text: str, *, request_id: str | None = None) -> str:
         return render(self.reply(text, request_id=request_id))

@@ -1,5 +1,6 @@
 """The `pmbot` command as a user runs it: a real process, real stdin and stdout, a real database file."""
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -18,7 +19,11 @@ MUST_SHOW = (
 
 
 def run(tmp_path: Path, *args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("PMBOT_", "DATABASE_URL"))}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PMBOT_", "DATABASE_URL", "OPENAI_", "AZURE_OPENAI_"))
+    }
     environment |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'pmbot.db'}", "PMBOT_LOG_LEVEL": "WARNING"} | env
     return subprocess.run(
         [PMBOT, *args],
@@ -36,11 +41,14 @@ def test_piped_console_answers_each_line(tmp_path):
     result = run(tmp_path, "console", stdin=MUST_SHOW)
     assert result.returncode == 0, result.stderr
     replies = result.stdout.strip().split("\n\n")
-    assert len(replies) == 4
+    assert len(replies) == 5
     assert replies[0].startswith("✓ Created project churn: Churn model")
     assert replies[1].startswith("✓ Status of churn recorded: 🟠 at risk")
-    assert replies[2].startswith("✓ Recorded R-1: Label noise in Q3 data — score 12 (p4×i3)")
-    assert "R-1 · score 12 (p4×i3) · Label noise in Q3 data" in replies[3]
+    assert replies[2].startswith(
+        "For sponsors, churn: Churn model is at risk: F1 dropped to 0.71 after retraining"
+    )
+    assert replies[3].startswith("✓ Recorded R-1: Label noise in Q3 data — score 12 (p4×i3)")
+    assert "R-1 · score 12 (p4×i3) · Label noise in Q3 data" in replies[4]
 
 
 def test_the_console_keeps_what_it_recorded_in_the_database_file(tmp_path):
@@ -130,7 +138,11 @@ def test_in_a_terminal_the_console_prompts_and_keeps_history(tmp_path):
     import pty
     import select
 
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("PMBOT_", "DATABASE_URL"))}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PMBOT_", "DATABASE_URL", "OPENAI_", "AZURE_OPENAI_"))
+    }
     environment |= {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'pmbot.db'}",
         "HOME": str(tmp_path),
@@ -165,3 +177,53 @@ def test_in_a_terminal_the_console_prompts_and_keeps_history(tmp_path):
     assert "pm> " in screen
     assert "No projects yet." in screen
     assert "projects" in (tmp_path / ".pmbot_history").read_text()
+
+
+SUMMARIZE = "Retrained on Q3 data; F1 dropped from 0.78 to 0.71, p95 latency 340 ms"
+
+
+def test_summarize_without_an_llm_explains_the_jargon_and_keeps_the_numbers(tmp_path):
+    result = run(tmp_path, "summarize", stdin=SUMMARIZE + "\n")
+    assert result.returncode == 0, result.stderr
+    for number in ("0.78", "0.71", "340"):
+        assert number in result.stdout
+    assert "F1 is a zero-to-one score" in result.stdout
+    assert "p95 latency is " in result.stdout
+    assert result.stdout.rstrip().endswith("Source: offline (no LLM is configured)")
+
+
+def test_summarize_uses_the_configured_llm_and_sends_no_email_address(tmp_path):
+    from tests.fake_openai import FakeOpenAI, answer
+
+    fake = FakeOpenAI(
+        default=answer(
+            {
+                "headline": "Model quality fell after retraining",
+                "summary": "The F1 score fell from 0.78 to 0.71 and responses take 340 ms.",
+                "business_impact": "Fewer customers at risk will be spotted.",
+                "asks": [],
+            }
+        )
+    ).start()
+    try:
+        result = run(
+            tmp_path,
+            "summarize",
+            stdin=SUMMARIZE + ". Questions to ana.silva@example.com\n",
+            OPENAI_BASE_URL=fake.url,
+            PMBOT_LLM_MODEL="local-model",
+        )
+    finally:
+        fake.stop()
+    assert result.returncode == 0, result.stderr
+    assert "Summary: Model quality fell after retraining" in result.stdout
+    assert result.stdout.rstrip().endswith("Source: llm")
+    assert len(fake.requests) == 1
+    assert fake.requests[0]["model"] == "local-model"
+    assert "ana.silva@example.com" not in json.dumps(fake.requests[0])
+
+
+def test_summarize_with_an_unknown_project_says_so(tmp_path):
+    result = run(tmp_path, "summarize", "--project", "nope", stdin=SUMMARIZE)
+    assert result.returncode == 2
+    assert "There is no project 'nope' in local." in result.stderr

@@ -2,14 +2,15 @@
 
 import contextlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from bot.console.render import render
 from handlers.command import Command
-from handlers.reply import Reply
+from handlers.reply import Reply, Tone
+from handlers.service import CommandService
 
 HISTORY = Path.home() / ".pmbot_history"
 PROMPT = "pm> "
@@ -35,21 +36,31 @@ class Identity:
         )
 
 
-def run_script(handle: Callable[[Command], Reply], who: Identity, lines: TextIO, out: TextIO) -> int:
+def answers(service: CommandService, command: Command) -> Iterator[Reply]:
+    """The reply to `command`, then what the work it left produces (a summary), as each is ready."""
+    outcome = service.handle(command)
+    yield outcome.reply
+    for job in outcome.later:
+        follow = service.run_later(job)
+        if follow is not None:
+            yield follow
+
+
+def run_script(service: CommandService, who: Identity, lines: TextIO, out: TextIO) -> int:
     """Answer each non-blank line; returns how many commands failed, for a script's exit status."""
     failed = 0
     for raw in lines:
         text = raw.strip()
         if not text or text.startswith("#"):
             continue
-        reply = handle(who.command(text))
-        failed += reply.tone == "error"
-        out.write(render(reply) + "\n\n")
-        out.flush()
+        for number, reply in enumerate(answers(service, who.command(text))):
+            failed += number == 0 and reply.tone == Tone.ERROR
+            out.write(render(reply) + "\n\n")
+            out.flush()
     return failed
 
 
-def run_interactive(handle: Callable[[Command], Reply], who: Identity) -> None:
+def run_interactive(service: CommandService, who: Identity) -> None:
     import readline
 
     with contextlib.suppress(OSError):
@@ -65,7 +76,8 @@ def run_interactive(handle: Callable[[Command], Reply], who: Identity) -> None:
             if text in ("quit", "exit"):
                 break
             if text:
-                print(render(handle(who.command(text))) + "\n")
+                for reply in answers(service, who.command(text)):
+                    print(render(reply) + "\n")
     except KeyboardInterrupt:
         print()
     finally:

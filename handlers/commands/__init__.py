@@ -1,6 +1,17 @@
 """Every verb pmbot knows. A new verb is a handler module and one line here."""
 
-from handlers.commands import decisions, deliverables, kpis, phase, projects, risks, status
+from handlers.commands import (
+    decisions,
+    deliverables,
+    glossary,
+    kpis,
+    llm,
+    phase,
+    projects,
+    risks,
+    status,
+    summaries,
+)
 from handlers.commands.help import help_verb
 from handlers.registry import Registry
 
@@ -15,4 +26,7 @@ def build_registry() -> Registry:
     registry.include(deliverables)
     registry.include(kpis)
     registry.include(phase)
+    registry.include(summaries)
+    registry.include(glossary)
+    registry.include(llm)
     return registry

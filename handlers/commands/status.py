@@ -1,10 +1,13 @@
 """Status updates: the project's health and what happened, in the team's words."""
 
+from functools import partial
+
 from handlers.command import Context
 from handlers.commands import show
 from handlers.errors import CommandError
 from handlers.registry import Param, verb
 from handlers.reply import Code, Field, Reply, Section, Tone, line
+from handlers.summaries import jobs
 from handlers.values import choice, text
 from storage import projects, statuses
 from storage.vocab import Health, Role
@@ -51,6 +54,8 @@ def status(ctx: Context, *, health: str | None = None, what: str | None = None) 
     projects.add_member(
         ctx.db, project=ctx.project, user_id=ctx.actor, role=Role.MEMBER, actor_id=ctx.actor, now=ctx.now
     )
+    assert update.id is not None
+    ctx.later.append(partial(jobs.summarize_status, tenant_id=ctx.tenant_id, status_id=update.id))
     return Reply(
         headline=line(f"Status of {ctx.project.key} recorded: {show.health(update.health)}"),
         tone=Tone.OK,

@@ -21,12 +21,37 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
+        "glossaryterm",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("tenant_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("meaning", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+        sa.Column("added_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("added_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("glossaryterm", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_glossaryterm_tenant_id"), ["tenant_id"], unique=False)
+    op.create_index(
+        "uq_glossaryterm_tenant_name", "glossaryterm", ["tenant_id", sa.text("lower(name)")], unique=True
+    )
+
+    op.create_table(
         "handledrequest",
         sa.Column("tenant_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("request_id", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("handled_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("reply", sa.JSON(), nullable=True),
         sa.PrimaryKeyConstraint("tenant_id", "request_id"),
+    )
+    op.create_table(
+        "llmusage",
+        sa.Column("tenant_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("month", sqlmodel.sql.sqltypes.AutoString(length=7), nullable=False),
+        sa.Column("calls", sa.Integer(), nullable=False),
+        sa.Column("prompt_tokens", sa.Integer(), nullable=False),
+        sa.Column("completion_tokens", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("tenant_id", "month"),
     )
     op.create_table(
         "project",
@@ -54,6 +79,27 @@ def upgrade() -> None:
     with op.batch_alter_table("project", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_project_tenant_id"), ["tenant_id"], unique=False)
 
+    op.create_table(
+        "summarycache",
+        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("tenant_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("prompt_version", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("model", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("answer", sa.JSON(), nullable=False),
+        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
+    )
+    with op.batch_alter_table("summarycache", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_summarycache_tenant_id"), ["tenant_id"], unique=False)
+
+    op.create_table(
+        "tenantsettings",
+        sa.Column("tenant_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("llm_enabled", sa.Boolean(), nullable=False),
+        sa.Column("updated_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("tenant_id"),
+    )
     op.create_table(
         "auditevent",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -146,7 +192,7 @@ def upgrade() -> None:
     with op.batch_alter_table("kpi", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_kpi_project_id"), ["project_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_kpi_tenant_id"), ["tenant_id"], unique=False)
-    # KPI names are unique per project whatever their case (autogenerate cannot compare expression indexes).
+    # Names unique whatever their case (autogenerate cannot compare expression indexes).
     op.create_index("uq_kpi_project_name", "kpi", ["project_id", sa.text("lower(name)")], unique=True)
 
     op.create_table(
@@ -205,7 +251,7 @@ def upgrade() -> None:
         sa.Column("author_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("health", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("text", sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
-        sa.Column("summary", sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=True),
+        sa.Column("summary", sa.JSON(), nullable=True),
         sa.Column("summary_source", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("request_id", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
@@ -281,8 +327,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_auditevent_project_id"))
 
     op.drop_table("auditevent")
+    op.drop_table("tenantsettings")
+    with op.batch_alter_table("summarycache", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_summarycache_tenant_id"))
+
+    op.drop_table("summarycache")
     with op.batch_alter_table("project", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_project_tenant_id"))
 
     op.drop_table("project")
+    op.drop_table("llmusage")
     op.drop_table("handledrequest")
+    op.drop_index("uq_glossaryterm_tenant_name", table_name="glossaryterm")
+    with op.batch_alter_table("glossaryterm", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_glossaryterm_tenant_id"))
+
+    op.drop_table("glossaryterm")

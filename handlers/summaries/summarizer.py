@@ -1,0 +1,189 @@
+"""The summarizer: asks the LLM when one is configured and allowed, checks what it says, and otherwise
+(or on any failure) answers with the offline summary, saying why in the log.
+
+Each database step is a short transaction of its own: the LLM is never called while one is open.
+"""
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from handlers.clock import Clock
+from handlers.facts import unsupported
+from handlers.glossary import Term, default_terms, find_terms, merge
+from handlers.redact import redact
+from handlers.safe_output import sanitize
+from handlers.summaries import offline
+from handlers.summaries.llm import Answer, Llm, LlmError, json_object, prompt
+from handlers.summaries.model import Digest, ProjectContext, Result, Summary, T, Update
+from storage import glossary, llm
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+LIMITS = {"headline": 150, "text": 1200, "point": 500, "ask": 300}
+MAX_ITEMS = 12
+
+
+def _key(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _context_data(context: ProjectContext | None) -> dict[str, Any] | None:
+    if context is None:
+        return None
+    kpis = [
+        {"name": k.name, "baseline": k.baseline, "target": k.target, "unit": k.unit, "latest": k.latest}
+        for k in context.kpis
+    ]
+    return {"name": redact(context.name).text, "phase": context.phase, "success_kpis": kpis}
+
+
+def _safe(value: T, source: str) -> T:
+    """The answer with pings, foreign mentions and links removed and every part bounded."""
+
+    def clean(text: str, limit: str) -> str:
+        return sanitize(text, source=source, limit=LIMITS[limit])
+
+    asks = [clean(a, "ask") for a in value.asks[:MAX_ITEMS]]
+    if isinstance(value, Summary):
+        return value.model_copy(
+            update={
+                "headline": clean(value.headline, "headline"),
+                "summary": clean(value.summary, "text"),
+                "business_impact": clean(value.business_impact, "text"),
+                "asks": asks,
+            }
+        )
+    points = [p.model_copy(update={"text": clean(p.text, "point")}) for p in value.points[:MAX_ITEMS]]
+    return value.model_copy(
+        update={"headline": clean(value.headline, "headline"), "points": points, "asks": asks}
+    )
+
+
+class Summarizer:
+    def __init__(self, *, database: Database, llm: Llm | None, clock: Clock) -> None:
+        self.database = database
+        self.llm = llm
+        self.clock = clock
+
+    def terms(self, tenant_id: str) -> tuple[Term, ...]:
+        """The built-in glossary with the team's own terms over it."""
+        with self.database.session(write=False) as db:
+            own = [Term(name=t.name, meaning=t.meaning) for t in glossary.team_terms(db, tenant_id=tenant_id)]
+        return merge(default_terms(), own)
+
+    def status(self, *, tenant_id: str, update: Update, context: ProjectContext | None) -> Result[Summary]:
+        terms = self.terms(tenant_id)
+        data = {
+            "project": _context_data(context),
+            "update": {"health": update.health, "text": redact(update.text).text},
+            "glossary": self._glossary(update.text, terms),
+        }
+        source = "\n".join([update.text, context.facts_text() if context else ""])
+        fallback = offline.summarize_status(update, context, terms)
+        return self._ask(tenant_id, "status-v1", data, Summary, source, fallback)
+
+    def updates(
+        self, *, tenant_id: str, updates: Sequence[Update], context: ProjectContext | None
+    ) -> Result[Digest]:
+        terms = self.terms(tenant_id)
+        text = "\n".join(u.text for u in updates)
+        listed = [
+            {
+                "number": number,
+                "health": u.health,
+                "author": u.author,
+                "date": u.at.date().isoformat() if u.at else None,
+                "text": redact(u.text).text,
+            }
+            for number, u in enumerate(updates, start=1)
+        ]
+        data = {"project": _context_data(context), "updates": listed, "glossary": self._glossary(text, terms)}
+        dates = " ".join(u.at.date().isoformat() for u in updates if u.at)
+        source = "\n".join(
+            [text, " ".join(u.author for u in updates), dates, context.facts_text() if context else ""]
+        )
+        fallback = offline.summarize_updates(updates, context, terms)
+        return self._ask(tenant_id, "digest-v1", data, Digest, source, fallback)
+
+    def explain(self, *, tenant_id: str, text: str) -> Result[Summary]:
+        terms = self.terms(tenant_id)
+        data = {"text": redact(text).text, "glossary": self._glossary(text, terms)}
+        fallback = offline.summarize_status(Update(health="", text=text), None, terms)
+        return self._ask(tenant_id, "explain-v1", data, Summary, text, fallback)
+
+    @staticmethod
+    def _glossary(text: str, terms: Sequence[Term]) -> dict[str, str]:
+        return {t.name: t.meaning for t in find_terms(text, terms)}
+
+    def _ask(
+        self, tenant_id: str, version: str, data: dict[str, Any], shape: type[T], source: str, fallback: T
+    ) -> Result[T]:
+        def offline_because(reason: str) -> Result[T]:
+            log.warning("offline summary used for tenant %s: %s", tenant_id, reason)
+            return Result(fallback, "offline", reason)
+
+        if self.llm is None:
+            return Result(fallback, "offline", "no LLM is configured")
+        key = _key(version, self.llm.model, self.llm.language, data)
+        with self.database.session(write=False) as db:
+            if not llm.llm_enabled(db, tenant_id=tenant_id):
+                return Result(fallback, "offline", "LLM use is off for this workspace")
+            hit = llm.cached(db, key=key)
+        if hit is not None:
+            return Result(shape.model_validate(hit), "llm", "cached")
+        feedback = ""
+        for _attempt in range(2):
+            try:
+                answer = self.llm.ask(prompt(version), data, shape, feedback)
+            except LlmError as problem:
+                return offline_because(str(problem))
+            self._count(tenant_id, answer)
+            if answer.problem:
+                return offline_because(answer.problem)
+            try:
+                value = _safe(shape.model_validate(json_object(answer.content)), source)
+            except LlmError as problem:
+                return offline_because(str(problem))
+            except ValidationError as problem:
+                return offline_because(
+                    f"the answer does not have the asked shape ({problem.error_count()} errors)"
+                )
+            wrong = unsupported(value.text(), source)
+            if not wrong:
+                self._remember(tenant_id, key, version, value)
+                return Result(value, "llm")
+            named = ", ".join(f"“{f.text}”" for f in wrong)
+            feedback = (
+                f"Your previous answer contained facts that are not in the data: {named}. Answer again, using "
+                "only numbers, dates, amounts of money and names that appear in the data."
+            )
+        return offline_because(f"the answer failed the fact check twice ({named})")
+
+    def _count(self, tenant_id: str, answer: Answer) -> None:
+        with self.database.session(write=True) as db:
+            llm.add_usage(
+                db,
+                tenant_id=tenant_id,
+                month=self.clock().strftime("%Y-%m"),
+                prompt_tokens=answer.prompt_tokens,
+                completion_tokens=answer.completion_tokens,
+            )
+
+    def _remember(self, tenant_id: str, key: str, version: str, value: BaseModel) -> None:
+        assert self.llm is not None
+        with self.database.session(write=True) as db:
+            llm.remember(
+                db,
+                key=key,
+                tenant_id=tenant_id,
+                prompt_version=version,
+                model=self.llm.model,
+                answer=value.model_dump(mode="json"),
+                now=self.clock(),
+            )

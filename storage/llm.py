@@ -1,0 +1,80 @@
+"""What the LLM costs and has already answered: the answer cache and token usage per tenant and month."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.models import LlmUsage, SummaryCache, TenantSettings
+
+
+def cached(session: Session, *, key: str) -> dict[str, Any] | None:
+    row = session.get(SummaryCache, key)
+    return None if row is None else row.answer
+
+
+def remember(
+    session: Session,
+    *,
+    key: str,
+    tenant_id: str,
+    prompt_version: str,
+    model: str,
+    answer: dict[str, Any],
+    now: datetime,
+) -> None:
+    """Keep an answer; when two processes asked the same at once, the first one kept wins."""
+    try:
+        with session.begin_nested():
+            session.add(
+                SummaryCache(
+                    key=key,
+                    tenant_id=tenant_id,
+                    prompt_version=prompt_version,
+                    model=model,
+                    answer=answer,
+                    created_at=now,
+                )
+            )
+    except IntegrityError:
+        pass
+
+
+def add_usage(
+    session: Session, *, tenant_id: str, month: str, prompt_tokens: int, completion_tokens: int
+) -> None:
+    row = session.get(LlmUsage, (tenant_id, month), with_for_update=True) or LlmUsage(
+        tenant_id=tenant_id, month=month
+    )
+    row.calls += 1
+    row.prompt_tokens += prompt_tokens
+    row.completion_tokens += completion_tokens
+    session.add(row)
+
+
+def usage(session: Session, *, tenant_id: str, months: int) -> Sequence[LlmUsage]:
+    """The tenant's newest `months` months of usage, newest first."""
+    query = (
+        select(LlmUsage)
+        .where(LlmUsage.tenant_id == tenant_id)
+        .order_by(col(LlmUsage.month).desc())
+        .limit(months)
+    )
+    return session.exec(query).all()
+
+
+def llm_enabled(session: Session, *, tenant_id: str) -> bool:
+    row = session.get(TenantSettings, tenant_id)
+    return True if row is None else row.llm_enabled
+
+
+def set_llm_enabled(session: Session, *, tenant_id: str, enabled: bool, actor_id: str, now: datetime) -> None:
+    row = session.get(TenantSettings, tenant_id) or TenantSettings(
+        tenant_id=tenant_id, updated_by=actor_id, updated_at=now
+    )
+    row.llm_enabled = enabled
+    row.updated_by = actor_id
+    row.updated_at = now
+    session.add(row)

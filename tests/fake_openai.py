@@ -1,0 +1,111 @@
+"""A loopback server that plays an OpenAI-compatible chat completions endpoint for the real `openai` SDK.
+
+It records every request body and answers from a script of behaviours the test sets: a JSON answer,
+an HTTP error, a refusal, a held answer (released by the test, never by sleeping), or a 400 for a
+response format the endpoint "does not support".
+"""
+
+import json
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Behaviour:
+    content: str = ""
+    status: int = 200
+    refusal: str | None = None
+    finish_reason: str = "stop"
+    hold: threading.Event | None = None  # answer only once the test sets it
+
+
+def answer(data: dict[str, Any] | str, **options: Any) -> Behaviour:
+    return Behaviour(content=data if isinstance(data, str) else json.dumps(data), **options)
+
+
+@dataclass
+class FakeOpenAI:
+    script: deque[Behaviour] = field(default_factory=deque)
+    default: Behaviour = field(
+        default_factory=lambda: answer({"headline": "ok", "summary": "ok", "business_impact": "", "asks": []})
+    )
+    unsupported_formats: set[str] = field(default_factory=set)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+
+    def start(self) -> "FakeOpenAI":
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                fake.requests.append(body)
+                if self.path != "/v1/chat/completions":
+                    return self._send(
+                        404, {"error": {"message": "not found", "type": "invalid_request_error"}}
+                    )
+                kind = (body.get("response_format") or {}).get("type", "text")
+                if kind in fake.unsupported_formats:
+                    error = {
+                        "message": f"response_format {kind} is not supported",
+                        "type": "invalid_request_error",
+                    }
+                    return self._send(400, {"error": error})
+                behaviour = fake.script.popleft() if fake.script else fake.default
+                if behaviour.hold is not None:
+                    behaviour.hold.wait(timeout=30)
+                if behaviour.status != 200:
+                    return self._send(
+                        behaviour.status, {"error": {"message": "server error", "type": "server_error"}}
+                    )
+                message = {"role": "assistant", "content": behaviour.content, "refusal": behaviour.refusal}
+                completion = {
+                    "id": f"chatcmpl-{len(fake.requests)}",
+                    "object": "chat.completion",
+                    "created": 1_790_000_000,
+                    "model": body.get("model", ""),
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": message,
+                            "finish_reason": behaviour.finish_reason,
+                            "logprobs": None,
+                        }
+                    ],
+                    "usage": {"prompt_tokens": 120, "completion_tokens": 40, "total_tokens": 160},
+                }
+                return self._send(200, completion)
+
+            def _send(self, status: int, payload: dict[str, Any]) -> None:
+                data = json.dumps(payload).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting
+                    pass
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def sent_text(self, index: int = -1) -> str:
+        """Everything a request sent to the model, as one string."""
+        return "\n".join(m["content"] for m in self.requests[index]["messages"])
