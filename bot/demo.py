@@ -115,6 +115,7 @@ SCRIPT: list[tuple[int, str, str, str, str]] = [
     ),
     (11, "16:00", "maya", TEAM, "risks"),
     (11, "16:01", "maya", TEAM, "deliverables overdue"),
+    (11, "16:01", "maya", TEAM, "summary"),
     (11, "16:02", "maya", TEAM, "project"),
     (11, "16:03", "maya", TEAM, "projects"),
 ]

@@ -250,3 +250,11 @@ def test_a_team_term_is_explained_in_summaries(churn):
     churn('status on-track "NPS rose to 41 after the pilot"')
     assert "NPS is how likely customers are to recommend us" in churn.later()[0]
     assert churn("glossary fluxcapacitor").startswith("✗ “fluxcapacitor” is not in the glossary.")
+
+
+def test_status_shows_the_sponsor_headline_once_the_summary_is_made(churn):
+    churn('status at-risk "F1 fell to 0.71"')
+    assert "For sponsors" not in churn("status")
+    churn('status at-risk "F1 fell to 0.71"')
+    churn.later()
+    assert "  For sponsors: Churn model is at risk: F1 fell to 0.71" in churn("status")

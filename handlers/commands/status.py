@@ -8,6 +8,7 @@ from handlers.errors import CommandError
 from handlers.registry import Param, verb
 from handlers.reply import Code, Field, Reply, Section, Tone, line
 from handlers.summaries import jobs
+from handlers.summaries.model import Summary
 from handlers.values import choice, text
 from storage import projects, statuses
 from storage.vocab import Health, Role
@@ -73,17 +74,18 @@ def _latest(ctx: Context) -> Reply:
         )
     newest = recent[0]
     trend = " → ".join(show.health(u.health) for u in reversed(recent))
+    fields = [
+        Field("Latest", line(newest.text)),
+        Field(
+            "By",
+            line(show.who(newest.author_id), f" on {show.day(newest.created_at.astimezone(ctx.tz).date())}"),
+        ),
+    ]
+    if newest.summary:
+        fields.append(Field("For sponsors", line(Summary.model_validate(newest.summary).headline)))
     return Reply(
         headline=line(f"{ctx.project.key} is {show.health(newest.health)}"),
-        fields=(
-            Field("Latest", line(newest.text)),
-            Field(
-                "By",
-                line(
-                    show.who(newest.author_id), f" on {show.day(newest.created_at.astimezone(ctx.tz).date())}"
-                ),
-            ),
-        ),
+        fields=tuple(fields),
         sections=(Section(_last(len(recent)), (line(trend),)),),
     )
 
