@@ -41,13 +41,13 @@ def summary_reply(title: str, result: Result[Summary]) -> Reply:
     sections = [Section("", (line(value.summary),))]
     if value.business_impact:
         sections.append(Section("What it means", (line(value.business_impact),)))
-    if value.asks:
-        sections.append(Section("Needed from you", tuple(line(a) for a in value.asks)))
-    return Reply(
-        headline=line(f"{title}: {value.headline}"),
-        sections=tuple(sections),
-        notes=(line(SOURCE_NOTE[result.source]),),
-    )
+    return _reply(f"{title}: {value.headline}", sections, value.asks, result.source)
+
+
+def _reply(headline: str, sections: list[Section], asks: list[str], source: str) -> Reply:
+    if asks:
+        sections.append(Section("Needed from you", tuple(line(a) for a in asks)))
+    return Reply(headline=line(headline), sections=tuple(sections), notes=(line(SOURCE_NOTE[source]),))
 
 
 def digest_reply(title: str, result: Result[Digest], updates: Sequence[StatusUpdate], tz_name: str) -> Reply:
@@ -61,13 +61,7 @@ def digest_reply(title: str, result: Result[Digest], updates: Sequence[StatusUpd
 
     value = result.value
     sections = [Section("", tuple(point(p.text, p.sources) for p in value.points))]
-    if value.asks:
-        sections.append(Section("Needed from you", tuple(line(a) for a in value.asks)))
-    return Reply(
-        headline=line(f"{title}: {value.headline}"),
-        sections=tuple(sections),
-        notes=(line(SOURCE_NOTE[result.source]),),
-    )
+    return _reply(f"{title}: {value.headline}", sections, value.asks, result.source)
 
 
 def summarize_status(services: Services, *, tenant_id: str, status_id: int) -> Reply | None:
