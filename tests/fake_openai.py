@@ -34,6 +34,7 @@ class FakeOpenAI:
     )
     unsupported_formats: set[str] = field(default_factory=set)
     requests: list[dict[str, Any]] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)  # Azure puts the deployment and API version here
 
     def start(self) -> "FakeOpenAI":
         fake = self
@@ -42,7 +43,8 @@ class FakeOpenAI:
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 fake.requests.append(body)
-                if self.path != "/v1/chat/completions":
+                fake.paths.append(self.path)
+                if not self.path.split("?")[0].endswith("/chat/completions"):
                     return self._send(
                         404, {"error": {"message": "not found", "type": "invalid_request_error"}}
                     )
@@ -99,8 +101,12 @@ class FakeOpenAI:
         return self
 
     @property
+    def root(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        return f"{self.root}/v1"
 
     def stop(self) -> None:
         self.server.shutdown()
