@@ -1,6 +1,7 @@
 """The `pmbot` command: console, demo, run and database upgrades."""
 
 import argparse
+import asyncio
 import logging
 import sys
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -8,7 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.app import create_app
 from bot.console.render import render
 from bot.console.session import Identity, run_interactive, run_script
-from bot.settings import SettingsError, load_settings
+from bot.server import serve
+from bot.settings import Settings, SettingsError, load_settings
 from handlers.summaries import jobs
 from handlers.summaries.model import Update
 from storage import migrate, projects
@@ -68,6 +70,17 @@ def _console(identity: Identity) -> int:
         app.close()
 
 
+def _serve(settings: Settings) -> int:
+    app = create_app(settings)
+    try:
+        asyncio.run(serve(app))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        app.close()
+    return 0
+
+
 def _summarize(project_key: str | None, tenant: str) -> int:
     text = sys.stdin.read().strip()
     if not text:
@@ -121,8 +134,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "summarize":
         return _summarize(args.project, args.tenant)
     if args.command == "run":
-        log.info("No chat platform is configured: starting the console.")
-        return _console(Identity())
+        if settings.slack.mode is None:
+            log.info("No chat platform is configured: starting the console.")
+            return _console(Identity())
+        return _serve(settings)
     return _console(Identity(user=args.user, channel=args.channel, tenant=args.tenant, timezone=args.tz))
 
 

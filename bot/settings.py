@@ -2,7 +2,7 @@
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from storage.db import DEFAULT_URL
@@ -31,6 +31,8 @@ class CoreSettings(BaseSettings):
 
     timezone: str = Field(default="UTC", validation_alias="PMBOT_TIMEZONE")
     log_level: str = Field(default="INFO", validation_alias="PMBOT_LOG_LEVEL")
+    port: int = Field(default=3000, ge=1, le=65535, validation_alias="PMBOT_PORT")
+    workers: int = Field(default=8, ge=1, le=256, validation_alias="PMBOT_WORKERS")
 
     @field_validator("timezone")
     @classmethod
@@ -76,12 +78,64 @@ class LlmSettings(BaseSettings):
         return bool(self.api_key or self.base_url or self.azure_endpoint)
 
 
+class SlackSettings(BaseSettings):
+    """Slack: Socket Mode with an app-level token, or HTTP mode with the signing secret."""
+
+    model_config = _ENV
+
+    bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
+    signing_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
+    app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    api_url: str | None = Field(default=None, validation_alias="SLACK_API_URL")
+
+    @field_validator("bot_token")
+    @classmethod
+    def _bot_token(cls, token: SecretStr | None) -> SecretStr | None:
+        if token is not None and not token.get_secret_value().startswith("xoxb-"):
+            raise ValueError("use the Bot User OAuth Token, which starts with xoxb-")
+        return token
+
+    @field_validator("app_token")
+    @classmethod
+    def _app_token(cls, token: SecretStr | None) -> SecretStr | None:
+        if token is not None and not token.get_secret_value().startswith("xapp-"):
+            raise ValueError("use an app-level token with the connections:write scope; it starts with xapp-")
+        return token
+
+    @field_validator("api_url")
+    @classmethod
+    def _api_url(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(("http://", "https://")):
+            raise ValueError("use an http:// or https:// address ending in /api/")
+        return url if url is None or url.endswith("/") else url + "/"
+
+    @model_validator(mode="after")
+    def _complete(self) -> "SlackSettings":
+        if (self.signing_secret or self.app_token) and not self.bot_token:
+            raise ValueError(
+                "SLACK_BOT_TOKEN is missing: Slack needs it with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET"
+            )
+        if self.bot_token and not (self.signing_secret or self.app_token):
+            raise ValueError(
+                "set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) with SLACK_BOT_TOKEN"
+            )
+        return self
+
+    @property
+    def mode(self) -> str | None:
+        """`socket`, `http` or None (Slack not configured)."""
+        if not self.bot_token:
+            return None
+        return "socket" if self.app_token else "http"
+
+
 class Settings(BaseModel):
     """All of pmbot's settings, one section per part of pmbot."""
 
     core: CoreSettings = Field(default_factory=CoreSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
+    slack: SlackSettings = Field(default_factory=SlackSettings)
 
 
 class SettingsError(Exception):
@@ -96,6 +150,7 @@ def load_settings() -> Settings:
         ("core", CoreSettings),
         ("storage", StorageSettings),
         ("llm", LlmSettings),
+        ("slack", SlackSettings),
     )
     for name, section in sections_to_read:
         try:

@@ -20,9 +20,9 @@ Known limits:
 - 01/12/2026 is compared as written, because day and month may be either way round.
 - Words for numbers ("three") and times of day are not read.
 - Names of people are found only as Slack mentions, @handles and two capitalised words in the middle of a
-  sentence, so "Maria Lopez said" at the start of a sentence, three-word names and lone first names are not
-  checked; a capitalised phrase such as "Atlas Review" may be taken for a name, and then passes when the
-  source says it too.
+  sentence (after a bullet, emoji, colon or dash counts as the start), so "Maria Lopez said" at the start
+  of a sentence, three-word names ("Mary Ann Smith") and lone first names are not checked; a capitalised
+  phrase such as "Steering Committee" may be taken for a name, and passes only when the source says it too.
 """
 
 import re
@@ -54,7 +54,7 @@ _STOP_WORDS = frozenset(
 
 # Not facts: links, e-mail addresses, channel references and Slack's special mentions.
 _NOT_FACTS = re.compile(
-    r"https?://[^\s<>|]+|[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}|<[#!][^>]*>"
+    r"https?://[^\s<>|]+|(?<![\w.%+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}|<[#!][^>]*>"
 )
 _SLACK_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]*))?>", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w.@<])@([A-Za-z][\w.-]*[A-Za-z0-9_]|[A-Za-z])")
@@ -108,7 +108,7 @@ _QUANTITY = re.compile(
 )
 _RANGE = re.compile(r"\s?[-–—]\s?|\s+to\s+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-_BULLET_ONLY = re.compile(r"\s*(?:[-*•>#+|]+|\d{1,3}[.)])?\s*")
+_LINE_START = re.compile(r"[\W_]*(?:\d{1,3}[.)])?[\W_]*")  # nothing but bullets, emoji or a list number
 
 
 @dataclass(frozen=True)
@@ -165,9 +165,10 @@ def unsupported(summary: str, source: str) -> list[Fact]:
 
 
 def _hide(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    chars = list(text)
     for start, end in spans:
-        text = text[:start] + _HIDDEN * (end - start) + text[end:]
-    return text
+        chars[start:end] = _HIDDEN * (end - start)
+    return "".join(chars)
 
 
 # Persons
@@ -221,14 +222,15 @@ def _name_shaped(word: str) -> bool:
 
 def _starts_sentence(text: str, start: int) -> bool:
     before = text[text.rfind("\n", 0, start) + 1 : start].rstrip(" \t\u00a0*_\"'“‘«([{").lstrip(_HIDDEN)
-    return _BULLET_ONLY.fullmatch(before) is not None or before[-1] in ".!?:;|"
+    return _LINE_START.fullmatch(before) is not None or before[-1] in ".!?:;|-–—"
 
 
 def _person_supported(fact: Fact, source: str, people: list[Fact]) -> bool:
     """A person the source names, as the same mention, handle or full name, or by first name.
 
     A handle ("@maria", "<@U1|maria>") and a name match by first name or with dots for spaces
-    ("@maria.lopez"); "Maria Lopez" is also supported by "Maria" on its own (not by "Maria Garcia").
+    ("@maria.lopez"); "Maria Lopez" is also supported by "Maria" on its own (not by "Maria Garcia" and
+    not by "maria", which may be a word), "@alice" by "alice" or "Alice Smith".
     """
     if fact.key.startswith("<@"):
         return False  # a Slack user id is the same id or not at all
@@ -241,14 +243,14 @@ def _person_supported(fact: Fact, source: str, people: list[Fact]) -> bool:
             name in handles
             or name in full_names
             or name in {n.split()[0] for n in full_names}
-            or _says_first_name(source, name.split()[0], surname=True)
+            or _says(source, name.split()[:1])  # a user name, so "alice" counts in lower case too
         )
     first = fact.key.split()[0]
     return (
         _says(source, fact.key.split())
         or fact.key in handles
         or first in handles
-        or _says_first_name(source, fact.text.split()[0], surname=False)
+        or _says_first_name(source, fact.text.split()[0])
     )
 
 
@@ -261,15 +263,14 @@ def _handle_as_name(handle: str) -> str:
 
 
 def _says(source: str, words: list[str]) -> bool:
-    pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)"
+    pattern = r"(?<![\w@.])" + r"\s+".join(map(re.escape, words)) + r"(?![\w@])"
     return re.search(pattern, source, re.IGNORECASE) is not None
 
 
-def _says_first_name(source: str, first_name: str, *, surname: bool) -> bool:
-    """The first name capitalised in `source`; unless `surname`, not followed by a capitalised word."""
+def _says_first_name(source: str, first_name: str) -> bool:
+    """The first name capitalised in `source` and not followed by another capitalised word (a surname)."""
     capitalised = rf"{re.escape(first_name[0].upper())}(?i:{re.escape(first_name[1:])})"
-    pattern = rf"(?<![\w@.]){capitalised}(?![\w'’-])" + ("" if surname else rf"(?!{_SPACE}+[A-Z])")
-    return re.search(pattern, source) is not None
+    return re.search(rf"(?<![\w@.]){capitalised}(?![\w'’-])(?!{_SPACE}+[A-Z])", source) is not None
 
 
 # Dates

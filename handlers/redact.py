@@ -67,9 +67,10 @@ IBAN_LENGTHS = {
     "RU": 33, "SA": 24, "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25,
     "SV": 28, "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
 }  # fmt: skip
-_DIGIT_RUN = re.compile(r"(?<![\w.,])\d+(?:[ -]\d+)*(?!\w|[.,]\d)")
+# Possessive digit runs (\d++): "1111…x" must not be tried as every split of its digits into groups.
+_DIGIT_RUN = re.compile(r"(?<![\w.,])\d++(?:[ -]\d++)*(?!\w|[.,]\d)")
 _PHONE = re.compile(
-    r"(?<![\w.,/+$€£¥#-])(?:\+[ \u00a0]?)?(?:\(\d{1,5}\)|\d+)(?:[ \u00a0.-]?(?:\(\d{1,5}\)|\d+))*"
+    r"(?<![\w.,/+$€£¥#-])(?:\+[ \u00a0]?)?(?:\(\d{1,5}\)|\d++)(?:[ \u00a0.-]?(?:\(\d{1,5}\)|\d++)){0,11}"
     r"(?!\w|[.,]\d|[ \u00a0]?%)"
 )
 _IBAN_PREFIX = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}[ \u00a0]?$")
@@ -145,19 +146,25 @@ def _iban_end(m: re.Match[str]) -> int | None:
 
 
 def _cards(m: re.Match[str]) -> str:
-    """A run of digit groups holds a card when the run, or its longest part of whole groups that can be
-    one, has 13 to 19 digits and passes the Luhn check."""
+    """A run of digit groups holds a card when whole groups of it make 13 to 19 digits that pass the
+    Luhn check; the part with the most digits is the card ("2026 4111 1111 1111 1111")."""
     if _in_iban(m):
         return m.group()
-    groups = re.split(r"([ -])", m.group())
-    numbers = groups[::2]
-    for size in range(len(numbers), 0, -1):
-        for first in range(len(numbers) - size + 1):
-            digits = "".join(numbers[first : first + size])
-            if 13 <= len(digits) <= 19 and _luhn(digits):
-                before, after = groups[: 2 * first], groups[2 * (first + size) - 1 :]
-                return "".join([*before, "[card]", *after])
-    return m.group()
+    parts = re.split(r"([ -])", m.group())  # numbers at even places, separators at odd ones
+    numbers = parts[::2]
+    best: tuple[int, int, int] | None = None  # digits, first group, last group
+    for first in range(len(numbers)):
+        digits = ""
+        for last in range(first, len(numbers)):
+            digits += numbers[last]
+            if len(digits) > 19:
+                break
+            if len(digits) >= 13 and _luhn(digits) and (best is None or len(digits) > best[0]):
+                best = (len(digits), first, last)
+    if best is None:
+        return m.group()
+    _, first, last = best
+    return "".join([*parts[: 2 * first], "[card]", *parts[2 * last + 1 :]])
 
 
 def _luhn(digits: str) -> bool:
@@ -184,6 +191,8 @@ def _is_phone(candidate: str) -> bool:
     groups = [g for g in _PHONE_SEPARATOR.split(candidate) if g]
     if "." in candidate and not all(2 <= len(g) <= 4 for g in groups):
         return False  # 0.123456789 is a decimal; 06.12.34.56.78 and 555.123.4567 are phones
+    if sum(len(g) == 1 for g in groups) > 2:
+        return False  # 1 2 3 4 5 6 7 8 is a list of numbers; +1 555 … and +33 6 … have one or two
     thousands = len(groups) >= 3 and len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
     if thousands:  # 12 400 000, unless it is clearly international: +33 612 345 678
         return candidate.startswith("+") and len(digits) >= 10

@@ -18,11 +18,11 @@ _BROADCAST = re.compile(r"@(?:channel|here|everyone)(?!\w|\.\w)", re.IGNORECASE)
 _TEAMS_MENTION = re.compile(r"<at\b[^>]*>.*?</at\s*>", re.IGNORECASE | re.DOTALL)
 _TEAMS_TAG = re.compile(r"</?at\b[^>]*>", re.IGNORECASE)
 _SLACK_USER = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>", re.IGNORECASE)
-_HANDLE = re.compile(r"(?<![\w.@<|])@([A-Za-z][\w.-]*\w|[A-Za-z])")
+_HANDLE = re.compile(r"(?<![\w.@<])@([A-Za-z][\w.-]*\w|[A-Za-z])")
 _LINK = re.compile(
     r"""
     <(?P<slack>(?:https?://|mailto:)[^|>\s]*)(?:\|(?P<slack_label>[^>]*))?>     # Slack <url|label>
-    |!?\[(?P<md_label>[^\]\n]*)\]\(\s*<?(?P<md>[^)\s>]*)>?(?:\s+"[^"\n]*")?\s*\)  # Markdown [label](url)
+    |!?\[(?P<md_label>[^\[\]\n]*)\]\(\s*<?(?P<md>[^)\s>]*)>?(?:\s+"[^"\n]*")?\s*\)  # Markdown [label](url)
     |(?P<bare>https?://[^\s<>"'|\[\]]+)                                        # a bare URL
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -38,14 +38,19 @@ def sanitize(text: str, *, source: str, limit: int) -> str:
     at most `limit` characters at a word boundary, ending with "…" when cut."""
     if limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
-    text = _without_controls(_LINE_BREAKS.sub("\n", text))
+    text = _cleaned(_without_controls(_LINE_BREAKS.sub("\n", text)), source)
+    bounded = _bounded(text, limit)
+    return bounded if bounded == text else _cleaned(bounded, source)  # a cut "@hereabouts" is "@here…"
+
+
+def _cleaned(text: str, source: str) -> str:
     while True:  # a removal may join what is left into a new ping: "<!<!here>channel>"
         cleaned = _clean(text, source)
         if cleaned == text:
             break
         text = cleaned
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return _bounded(_BLANK_LINES.sub("\n\n", "\n".join(lines)).strip(), limit)
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 def _without_controls(text: str) -> str:

@@ -97,6 +97,7 @@ def test_user_mentions_stay_only_when_the_source_has_them(text, expected):
         ("run [me](javascript:alert(1))", "run me)"),
         ("[https://evil.example](https://evil.example)", ""),
         ("<https://evil.example|@here>", ""),
+        ("<https://docs.example.com/plan|@eve>", "<https://docs.example.com/plan|>"),
     ],
 )
 def test_links_stay_only_when_the_source_has_them_and_labels_become_text(text, expected):
@@ -151,6 +152,10 @@ def test_length_is_bounded_at_a_word_boundary(text, limit, expected):
     out = clean(text, limit=limit)
     assert out == expected
     assert len(out) <= limit
+
+
+def test_a_cut_word_does_not_become_a_ping():
+    assert clean("x@hereabouts", limit=7) == "x…"
 
 
 def test_the_bound_counts_what_is_left_after_cleaning():

@@ -1,0 +1,64 @@
+"""`/pm`: acknowledged at once, carried out on pmbot's own worker pool, answered through response_url.
+
+Slack wants an answer within three seconds; the database and the LLM may take longer, so the listener
+acks first. Blocking work never runs on the event loop: it goes to the bounded pool.
+"""
+
+import asyncio
+import logging
+from concurrent.futures import Executor
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.render import blocks, fallback_text
+from handlers.command import Command
+from handlers.service import CommandService
+
+log = logging.getLogger(__name__)
+
+SLASH = "/pm"
+
+
+def typed_text(text: str) -> str:
+    """What the person typed: Slack escapes &, < and > in it (mentions stay <@U…|name>, which we read)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def to_command(body: dict[str, Any]) -> Command:
+    """A slash command payload as a Command; the trigger id is unique to each invocation."""
+    return Command(
+        tenant_id=body["team_id"],
+        user_id=body["user_id"],
+        channel_id=body["channel_id"],
+        text=typed_text(body.get("text", "")),
+        request_id=f"slack-{body['trigger_id']}",
+    )
+
+
+def register(app: AsyncApp, commands: CommandService, pool: Executor) -> None:
+    @app.command(SLASH)
+    async def on_pm(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        await ack()
+        command = to_command(body)
+        loop = asyncio.get_running_loop()
+        outcome = await loop.run_in_executor(pool, commands.handle, command)
+        await respond(
+            text=fallback_text(outcome.reply),
+            blocks=blocks(outcome.reply),
+            response_type="ephemeral",
+            replace_original=False,
+        )
+        for job in outcome.later:
+            follow = await loop.run_in_executor(pool, commands.run_later, job)
+            if follow is not None:
+                await client.chat_postMessage(
+                    channel=command.channel_id,
+                    text=fallback_text(follow),
+                    blocks=blocks(follow),
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )

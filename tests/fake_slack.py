@@ -1,0 +1,349 @@
+"""A loopback server that plays Slack's Web API (and response_url) for the real `slack_sdk` / `slack_bolt`.
+
+Point `AsyncWebClient(base_url=fake.api_url)` (or SLACK_API_URL) at it. It records every call with its
+arguments, whichever way the SDK sent them (query string, form body or JSON body), and the bot token
+from the Authorization header, and answers as Slack does. Tests script faults per method: an HTTP 429
+with Retry-After, an HTTP 5xx, a 200 `{"ok": false, "error": ...}`, or a call held until the test sets
+an event (never by sleeping).
+"""
+
+import json
+import threading
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+TEAM_ID = "T0TEST"
+TEAM_DOMAIN = "pmbot-test"
+BOT_USER_ID = "U0BOT"
+BOT_ID = "B0BOT"
+APP_ID = "A0PMBOT"
+WORKSPACE_URL = f"https://{TEAM_DOMAIN}.slack.com/"
+
+# Arguments Slack takes as JSON text when a call is form-encoded; recorded decoded.
+JSON_FIELDS = {"blocks", "attachments", "view", "metadata", "unfurls", "user_auth_blocks", "chunks"}
+
+
+@dataclass
+class Call:
+    method: str  # e.g. "chat.postMessage"
+    args: dict[str, Any]  # query string and body merged, JSON-in-form fields decoded
+    token: str  # from "Authorization: Bearer ...", else a `token` argument
+    encoding: str = ""  # how the SDK sent the arguments: "json", "form" or "query"
+
+
+@dataclass
+class Behaviour:
+    status: int = 200
+    error: str | None = None
+    retry_after: int | None = None
+    hold: threading.Event | None = None  # answer only once the test sets it
+
+
+@dataclass
+class FakeSlack:
+    users: dict[str, dict[str, Any]] = field(
+        default_factory=lambda: {BOT_USER_ID: {"name": "pmbot", "real_name": "pmbot", "is_bot": True}}
+    )
+    calls: list[Call] = field(default_factory=list)
+    script: dict[str, deque[Behaviour]] = field(default_factory=lambda: defaultdict(deque))
+    posted: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Condition()
+        self._ts = 0
+        self._ids = 0
+        self._dms: dict[str, str] = {}
+        self._holds: list[threading.Event] = []
+
+    # -- running
+
+    def start(self) -> "FakeSlack":
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self._handle()
+
+            def do_POST(self) -> None:
+                self._handle()
+
+            def _handle(self) -> None:
+                parts = urlsplit(self.path)
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if parts.path.startswith("/api/"):
+                    status, payload, headers = fake._api(
+                        parts.path[len("/api/") :], parts.query, self.headers, raw
+                    )
+                elif parts.path.startswith("/response/"):
+                    status, payload, headers = fake._response_url(parts.path[len("/response/") :], raw)
+                else:
+                    status, payload, headers = 404, {"ok": False, "error": "not_found"}, {}
+                data = json.dumps(payload).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json; charset=utf-8")
+                    self.send_header("Content-Length", str(len(data)))
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting
+                    pass
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        for event in self._holds:  # release anything still held, so no handler thread lingers
+            event.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def root(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.root}/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"{self.root}/response/{name}"
+
+    # -- scripting
+
+    def fail_next(
+        self, method: str, *, status: int | None = None, retry_after: int = 1, error: str | None = None
+    ) -> None:
+        """Fail the next call to `method`: HTTP 429 with Retry-After by default, any other HTTP status,
+        or, given only `error`, HTTP 200 {"ok": false, "error": error}."""
+        if status is None:
+            status = 200 if error is not None else 429
+        behaviour = Behaviour(status=status, error=error, retry_after=retry_after if status == 429 else None)
+        with self._lock:
+            self.script[method].append(behaviour)
+
+    def hold_next(self, method: str) -> threading.Event:
+        """Hold the next call to `method` (recorded on arrival) until the test sets the event."""
+        event = threading.Event()
+        self._holds.append(event)
+        with self._lock:
+            self.script[method].append(Behaviour(hold=event))
+        return event
+
+    # -- inspecting
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [call for call in self.calls if call.method == method]
+
+    def responses(self, name: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self.posted.get(name, []))
+
+    def wait_for_response(self, name: str, timeout: float = 10) -> bool:
+        """Block until something was posted to response_url `name` (woken by the post, no polling)."""
+        with self._lock:
+            return self._lock.wait_for(lambda: bool(self.posted.get(name)), timeout=timeout)
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5) -> list[Call]:
+        """Block until `count` calls to `method` arrived (woken by each arrival, no polling)."""
+        with self._lock:
+            if not self._lock.wait_for(lambda: len(self.calls_to(method)) >= count, timeout=timeout):
+                raise AssertionError(f"{method}: {len(self.calls_to(method))} calls, expected {count}")
+            return self.calls_to(method)
+
+    # -- serving
+
+    def _api(
+        self, method: str, query: str, headers: Any, raw: bytes
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        args = {key: values[-1] for key, values in parse_qs(query, keep_blank_values=True).items()}
+        content_type = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        encoding = "query"
+        if raw and content_type == "application/json":
+            args.update(json.loads(raw))
+            encoding = "json"
+        elif raw and content_type == "application/x-www-form-urlencoded":
+            form = parse_qs(raw.decode(), keep_blank_values=True)
+            args.update({key: values[-1] for key, values in form.items()})
+            encoding = "form"
+        for key in JSON_FIELDS & args.keys():
+            if isinstance(args[key], str) and args[key][:1] in ("[", "{"):
+                args[key] = json.loads(args[key])
+        authorization = headers.get("Authorization") or ""
+        token = authorization.removeprefix("Bearer ").strip() or str(args.pop("token", ""))
+        with self._lock:
+            self.calls.append(Call(method=method, args=args, token=token, encoding=encoding))
+            script = self.script.get(method)
+            behaviour = script.popleft() if script else Behaviour()
+            self._lock.notify_all()
+        if behaviour.hold is not None:
+            behaviour.hold.wait(timeout=30)
+        if behaviour.status == 429:
+            retry = {"Retry-After": str(behaviour.retry_after)}
+            return 429, {"ok": False, "error": behaviour.error or "ratelimited"}, retry
+        if behaviour.status != 200:
+            return behaviour.status, {"ok": False, "error": behaviour.error or "fatal_error"}, {}
+        if behaviour.error is not None:
+            return 200, {"ok": False, "error": behaviour.error}, {}
+        if not token:
+            return 200, {"ok": False, "error": "not_authed"}, {}
+        answer = getattr(self, "_on_" + method.replace(".", "_"), None)
+        if answer is None:
+            return 200, {"ok": False, "error": "unknown_method", "req_method": method}, {}
+        with self._lock:
+            return 200, answer(args), {}
+
+    def _response_url(self, name: str, raw: bytes) -> tuple[int, dict[str, Any], dict[str, str]]:
+        with self._lock:
+            self.posted[name].append(json.loads(raw) if raw else {})
+            self._lock.notify_all()
+        return 200, {"ok": True}, {}
+
+    def _next_ts(self) -> str:
+        self._ts += 1
+        return f"1790000000.{self._ts:06d}"
+
+    def _next_id(self, prefix: str) -> str:
+        self._ids += 1
+        return f"{prefix}{self._ids:08d}"
+
+    def _message(self, args: dict[str, Any], ts: str) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "type": "message",
+            "subtype": "bot_message",
+            "text": args.get("text", ""),
+            "user": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "app_id": APP_ID,
+            "team": TEAM_ID,
+            "ts": ts,
+        }
+        for key in ("blocks", "attachments", "thread_ts", "metadata"):
+            if key in args:
+                message[key] = args[key]
+        return message
+
+    # -- methods: `_on_` + the Web API method with "." → "_"
+
+    def _on_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": WORKSPACE_URL,
+            "team": "Pmbot Test",
+            "user": "pmbot",
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    def _on_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        ts = self._next_ts()
+        return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": self._message(args, ts)}
+
+    def _on_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "message_ts": self._next_ts()}
+
+    def _on_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        ts = args.get("ts", "")
+        message = self._message(args, ts)
+        del message["ts"]
+        return {
+            "ok": True,
+            "channel": args.get("channel"),
+            "ts": ts,
+            "text": message["text"],
+            "message": message,
+        }
+
+    def _on_chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = args.get("channel", ""), str(args.get("message_ts", ""))
+        permalink = f"{WORKSPACE_URL}archives/{channel}/p{ts.replace('.', '')}"
+        return {"ok": True, "channel": channel, "permalink": permalink}
+
+    def _view(self, args: dict[str, Any], view_id: str | None = None) -> dict[str, Any]:
+        given = args.get("view") or {}
+        view_id = view_id or self._next_id("V")
+        return {
+            "ok": True,
+            "view": {
+                "id": view_id,
+                "team_id": TEAM_ID,
+                "type": given.get("type", "modal"),
+                "title": given.get("title"),
+                "submit": given.get("submit"),
+                "close": given.get("close"),
+                "blocks": given.get("blocks", []),
+                "private_metadata": given.get("private_metadata", ""),
+                "callback_id": given.get("callback_id", ""),
+                "external_id": given.get("external_id", ""),
+                "state": {"values": {}},
+                "hash": f"{self._next_ts()}.hash",
+                "clear_on_close": given.get("clear_on_close", False),
+                "notify_on_close": given.get("notify_on_close", False),
+                "root_view_id": view_id,
+                "previous_view_id": None,
+                "app_id": APP_ID,
+                "bot_id": BOT_ID,
+            },
+        }
+
+    def _on_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._view(args)
+
+    def _on_views_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._view(args, args.get("view_id"))
+
+    def _on_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._view(args)
+
+    def _on_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user_id = args.get("user", "")
+        if user_id not in self.users:
+            return {"ok": False, "error": "user_not_found"}
+        given = self.users[user_id]
+        name = given.get("name", user_id.lower())
+        real_name = given.get("real_name", name)
+        tz = given.get("tz", "UTC")
+        user = {
+            "id": user_id,
+            "team_id": TEAM_ID,
+            "name": name,
+            "deleted": False,
+            "real_name": real_name,
+            "tz": tz,
+            "tz_label": "Coordinated Universal Time" if tz == "UTC" else tz,
+            "tz_offset": 0,
+            "is_admin": False,
+            "is_owner": False,
+            "is_bot": False,
+            "is_app_user": False,
+            "updated": 1_790_000_000,
+            "profile": {
+                "real_name": real_name,
+                "display_name": given.get("display_name", name),
+                "team": TEAM_ID,
+            },
+        }
+        user.update({key: value for key, value in given.items() if key != "display_name"})
+        return {"ok": True, "user": user}
+
+    def _on_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        if args.get("channel"):
+            return {"ok": True, "channel": {"id": args["channel"]}}
+        users = ",".join(sorted(str(args.get("users", "")).split(",")))
+        if not users:
+            return {"ok": False, "error": "users_list_not_supplied"}
+        channel = self._dms.setdefault(users, f"D{len(self._dms) + 1:08d}")
+        return {"ok": True, "no_op": False, "already_open": False, "channel": {"id": channel}}

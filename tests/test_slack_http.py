@@ -1,0 +1,175 @@
+"""Slack in HTTP mode: signed requests to the running server's /slack/events, the real slack_bolt and
+slack_sdk code, and a loopback Slack Web API (tests/fake_slack.py) that records what the app posts."""
+
+import asyncio
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from slack_sdk.signature import SignatureVerifier
+
+from bot.app import create_app
+from bot.server import Running, start
+from bot.settings import CoreSettings, LlmSettings, Settings, SlackSettings, StorageSettings
+from storage.models import Project, Risk, StatusUpdate
+from tests.fake_slack import FakeSlack
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+SLASH = json.loads((Path(__file__).parent / "data" / "slack" / "slash_command.json").read_text())
+
+
+class Server:
+    """pmbot's web server on its own event loop in a thread, as `pmbot run` would run it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.app = create_app(settings)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.running: Running = self._wait(start(self.app, host="127.0.0.1", port=0))
+
+    def _wait(self, coroutine: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=30)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.running.port}{path}"
+
+    def close(self) -> None:
+        self._wait(self.running.stop())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=30)
+        self.app.close()
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def server(database, slack) -> Iterator[Server]:
+    settings = Settings(
+        core=CoreSettings.model_validate({}),
+        storage=StorageSettings.model_validate(
+            {"DATABASE_URL": database.engine.url.render_as_string(hide_password=False)}
+        ),
+        llm=LlmSettings.model_validate({}),
+        slack=SlackSettings.model_validate(
+            {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack.api_url}
+        ),
+    )
+    running = Server(settings)
+    yield running
+    running.close()
+
+
+def post(server: Server, form: dict[str, str], *, secret: str = SECRET, age: int = 0) -> tuple[int, str]:
+    """POST a form to /slack/events signed as Slack signs it (v0 HMAC of timestamp and body)."""
+    body = urlencode(form)
+    timestamp = str(int(time.time()) - age)
+    signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
+    request = urllib.request.Request(
+        server.url("/slack/events"),
+        data=body.encode(),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": timestamp,
+            "X-Slack-Signature": signature,
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as problem:
+        return problem.code, problem.read().decode()
+
+
+counter = iter(range(1, 1_000_000))
+
+
+def slash(slack: FakeSlack, text: str, **fields: str) -> dict[str, str]:
+    """A /pm payload as Slack sends it, answering to a response_url on the fake."""
+    n = next(counter)
+    return (
+        SLASH
+        | {"text": text, "trigger_id": f"{n}.738474920.trigger", "response_url": slack.response_url(f"r{n}")}
+        | fields
+    )
+
+
+def answer(slack: FakeSlack, form: dict[str, str]) -> dict[str, Any]:
+    """What pmbot posted to the command's response_url, once it arrives."""
+    name = form["response_url"].rsplit("/", 1)[1]
+    assert slack.wait_for_response(name), f"no answer arrived at {name}"
+    return slack.responses(name)[0]
+
+
+def command(server: Server, slack: FakeSlack, text: str) -> dict[str, Any]:
+    """Send `/pm text` and wait for its answer, as a person waits before typing the next one."""
+    form = slash(slack, text)
+    post(server, form)
+    return answer(slack, form)
+
+
+def test_healthz_answers(server):
+    with urllib.request.urlopen(server.url("/healthz"), timeout=10) as response:
+        assert json.loads(response.read()) == {"ok": True}
+
+
+def test_a_command_is_acked_at_once_and_answered_privately_through_response_url(server, slack, count):
+    form = slash(slack, 'project new churn "Churn model"')
+    status, body = post(server, form)
+    assert (status, body) == (200, "")
+    reply = answer(slack, form)
+    assert reply["response_type"] == "ephemeral"
+    assert reply["text"].startswith("✅ Created project churn: Churn model")
+    assert reply["blocks"][0]["type"] == "section"
+    risk = command(server, slack, "risk add Label noise in Q3 data p=4 i=3")
+    assert risk["text"].startswith("✅ Recorded R-1: Label noise in Q3 data — score 12 (p4×i3)")
+    assert count(Risk) == 1
+
+
+def test_a_status_summary_is_posted_in_the_channel_after_the_private_answer(server, slack, count):
+    command(server, slack, 'project new churn "Churn model"')
+    form = slash(slack, "status at-risk F1 dropped from 0.78 to 0.71")
+    post(server, form)
+    assert "Status of churn recorded" in answer(slack, form)["text"]
+    assert slack.wait_for("chat.postMessage")
+    (message,) = slack.calls_to("chat.postMessage")
+    assert message.args["channel"] == "C0CHURN"
+    assert message.token == "xoxb-test"
+    assert "0.78" in message.args["text"]
+    assert "0.71" in message.args["text"]
+    assert count(StatusUpdate) == 1
+
+
+def test_user_text_cannot_ping_anyone(server, slack):
+    command(server, slack, 'project new churn "Churn model"')
+    form = slash(slack, "risk add &lt;!channel&gt; look at this &amp; that &lt;!here&gt;")
+    post(server, form)
+    posted = json.dumps(answer(slack, form))
+    assert "<!channel>" not in posted
+    assert "<!here>" not in posted
+    assert "&lt;!channel&gt; look at this &amp; that &lt;!here&gt;" in posted
+
+
+def test_a_forged_signature_is_rejected_and_nothing_is_stored(server, slack, count):
+    form = slash(slack, 'project new churn "Churn model"')
+    status, _ = post(server, form, secret="not-the-secret")
+    assert status == 401
+    assert slack.responses(form["response_url"].rsplit("/", 1)[1]) == []
+    assert count(Project) == 0
+
+
+def test_a_request_older_than_five_minutes_is_rejected(server, slack):
+    status, _ = post(server, slash(slack, "projects"), age=6 * 60)
+    assert status == 401
