@@ -53,6 +53,7 @@ class Reply:
     sections: tuple[Section, ...] = ()
     usage: str | None = None
     notes: tuple[Line, ...] = field(default=())
+    public: bool = False  # a record the whole channel should see; otherwise only the person who typed
 
 
 def error(*headline: Inline, usage: str | None = None) -> Reply:
@@ -90,6 +91,7 @@ def to_json(reply: Reply) -> dict[str, Any]:
         "sections": [[s.title, [_line_to_json(i) for i in s.items]] for s in reply.sections],
         "usage": reply.usage,
         "notes": [_line_to_json(n) for n in reply.notes],
+        "public": reply.public,
     }
 
 
@@ -103,4 +105,5 @@ def from_json(data: dict[str, Any]) -> Reply:
         ),
         usage=data["usage"],
         notes=tuple(_line_from_json(n) for n in data["notes"]),
+        public=data.get("public", False),
     )

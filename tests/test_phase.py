@@ -16,7 +16,7 @@ def test_the_last_phase_has_no_next(chat):
 
 def test_phase_moves_the_project_and_audits_before_and_after(churn, database, clock):
     clock.advance(days=1)
-    assert churn("phase poc") == "✓ churn moved from framing to poc"
+    assert churn("phase poc") == "✓ churn moved from framing to poc\n  By: @alice"
     assert churn("phase") == "churn is in poc — next: `phase deployment`"
     with database.session(write=False) as db:
         event = db.exec(select(AuditEvent).where(AuditEvent.action == "project.phase")).one()
@@ -33,7 +33,7 @@ def test_phase_moves_the_project_and_audits_before_and_after(churn, database, cl
 
 
 def test_phase_names_are_case_insensitive(churn):
-    assert churn("phase Deployment") == "✓ churn moved from framing to deployment"
+    assert churn("phase Deployment") == "✓ churn moved from framing to deployment\n  By: @alice"
 
 
 def test_moving_to_the_same_phase_is_refused_and_not_audited(churn, count):
@@ -55,5 +55,5 @@ def test_unknown_phase_is_refused_and_nothing_changes(churn, count):
 
 def test_phase_of_another_project_by_key(churn):
     lobby = churn.as_(channel="C-lobby")
-    assert lobby("churn: phase poc") == "✓ churn moved from framing to poc"
+    assert lobby("churn: phase poc") == "✓ churn moved from framing to poc\n  By: @alice"
     assert churn("phase") == "churn is in poc — next: `phase deployment`"

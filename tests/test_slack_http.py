@@ -173,3 +173,12 @@ def test_a_forged_signature_is_rejected_and_nothing_is_stored(server, slack, cou
 def test_a_request_older_than_five_minutes_is_rejected(server, slack):
     status, _ = post(server, slash(slack, "projects"), age=6 * 60)
     assert status == 401
+
+
+def test_records_the_channel_should_see_are_posted_in_it_with_who_recorded_them(server, slack):
+    command(server, slack, 'project new churn "Churn model"')
+    decision = command(server, slack, 'decision "Use gradient boosting" because "cheaper to serve"')
+    assert decision["response_type"] == "in_channel"
+    assert "Decided by: <@U0ALICE>" in decision["text"]
+    assert command(server, slack, "phase poc")["response_type"] == "in_channel"
+    assert command(server, slack, "risks")["response_type"] == "ephemeral"

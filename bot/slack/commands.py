@@ -49,7 +49,7 @@ def register(app: AsyncApp, commands: CommandService, pool: Executor) -> None:
         await respond(
             text=fallback_text(outcome.reply),
             blocks=blocks(outcome.reply),
-            response_type="ephemeral",
+            response_type="in_channel" if outcome.reply.public else "ephemeral",
             replace_original=False,
         )
         for job in outcome.later:

@@ -37,6 +37,7 @@ def _record(
         headline=line(f"Recorded {decision.ref}: {decision.title}{replaced}"),
         tone=Tone.OK,
         fields=tuple(fields),
+        public=True,
     )
 
 

@@ -3,7 +3,7 @@
 from handlers.command import Context
 from handlers.errors import CommandError
 from handlers.registry import Param, verb
-from handlers.reply import Code, Reply, Tone, line
+from handlers.reply import Code, Field, Mention, Reply, Tone, line
 from handlers.values import choice
 from storage import projects
 from storage.vocab import Phase
@@ -28,4 +28,9 @@ def phase(ctx: Context, *, to: str | None = None) -> Reply:
     if to == project.phase:
         raise CommandError(f"{project.key} is already in {to}.")
     before = projects.set_phase(ctx.db, project=project, phase=to, actor_id=ctx.actor, now=ctx.now)
-    return Reply(headline=line(f"{project.key} moved from {before} to {to}"), tone=Tone.OK)
+    return Reply(
+        headline=line(f"{project.key} moved from {before} to {to}"),
+        tone=Tone.OK,
+        fields=(Field("By", line(Mention(ctx.actor))),),
+        public=True,
+    )

@@ -61,6 +61,7 @@ def status(ctx: Context, *, health: str | None = None, what: str | None = None) 
         headline=line(f"Status of {ctx.project.key} recorded: {show.health(update.health)}"),
         tone=Tone.OK,
         fields=(Field("Update", line(update.text)), Field("By", line(show.who(update.author_id)))),
+        public=True,
     )
 
 
