@@ -31,7 +31,7 @@ class CoreSettings(BaseSettings):
 
     timezone: str = Field(default="UTC", validation_alias="PMBOT_TIMEZONE")
     log_level: str = Field(default="INFO", validation_alias="PMBOT_LOG_LEVEL")
-    port: int = Field(default=3000, ge=1, le=65535, validation_alias="PMBOT_PORT")
+    port: int = Field(default=3000, ge=0, le=65535, validation_alias="PMBOT_PORT")  # 0: any free port
     workers: int = Field(default=8, ge=1, le=256, validation_alias="PMBOT_WORKERS")
 
     @field_validator("timezone")

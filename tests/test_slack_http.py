@@ -182,3 +182,21 @@ def test_records_the_channel_should_see_are_posted_in_it_with_who_recorded_them(
     assert "Decided by: <@U0ALICE>" in decision["text"]
     assert command(server, slack, "phase poc")["response_type"] == "in_channel"
     assert command(server, slack, "risks")["response_type"] == "ephemeral"
+
+
+def test_dates_are_read_in_the_timezone_slack_gives_for_the_person(server, slack):
+    """Kiritimati (UTC+14) and Pago Pago (UTC−11) are always on different dates."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    slack.users["U0ALICE"] = {"tz": "Pacific/Kiritimati"}
+    slack.users["U0BOB"] = {"tz": "Pacific/Pago_Pago"}
+    command(server, slack, 'project new churn "Churn model"')
+    form = slash(slack, 'deliverable add "Extract" owner @bob due today', user_id="U0BOB", user_name="bob")
+    post(server, form)
+    bob_today = datetime.now(ZoneInfo("Pacific/Pago_Pago")).date()
+    assert f"Due: {bob_today:%a %d %b %Y}" in answer(slack, form)["text"]
+    alice = command(server, slack, 'deliverable add "Report" owner @alice due today')
+    alice_today = datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+    assert f"Due: {alice_today:%a %d %b %Y}" in alice["text"]
+    assert [c.args["user"] for c in slack.calls_to("users.info")] == ["U0ALICE", "U0BOB"]  # then cached

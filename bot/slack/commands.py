@@ -7,11 +7,13 @@ acks first. Blocking work never runs on the event loop: it goes to the bounded p
 import asyncio
 import logging
 from concurrent.futures import Executor
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.people import Timezones
 from bot.slack.render import blocks, fallback_text
 from handlers.command import Command
 from handlers.service import CommandService
@@ -38,12 +40,15 @@ def to_command(body: dict[str, Any]) -> Command:
 
 
 def register(app: AsyncApp, commands: CommandService, pool: Executor) -> None:
+    timezones = Timezones()
+
     @app.command(SLASH)
     async def on_pm(
         ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
         await ack()
         command = to_command(body)
+        command = replace(command, user_tz=await timezones.of(client, command.tenant_id, command.user_id))
         loop = asyncio.get_running_loop()
         outcome = await loop.run_in_executor(pool, commands.handle, command)
         await respond(
