@@ -150,10 +150,10 @@ class FakeSlack:
         with self._lock:
             return list(self.posted.get(name, []))
 
-    def wait_for_response(self, name: str, timeout: float = 10) -> bool:
-        """Block until something was posted to response_url `name` (woken by the post, no polling)."""
+    def wait_for_response(self, name: str, count: int = 1, timeout: float = 10) -> bool:
+        """Block until `count` posts reached response_url `name` (woken by each post, no polling)."""
         with self._lock:
-            return self._lock.wait_for(lambda: bool(self.posted.get(name)), timeout=timeout)
+            return self._lock.wait_for(lambda: len(self.posted.get(name, ())) >= count, timeout=timeout)
 
     def wait_for(self, method: str, count: int = 1, timeout: float = 5) -> list[Call]:
         """Block until `count` calls to `method` arrived (woken by each arrival, no polling)."""

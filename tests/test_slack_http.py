@@ -142,13 +142,16 @@ def test_a_status_summary_is_posted_in_the_channel_after_the_private_answer(serv
     command(server, slack, 'project new churn "Churn model"')
     form = slash(slack, "status at-risk F1 dropped from 0.78 to 0.71")
     post(server, form)
-    assert "Status of churn recorded" in answer(slack, form)["text"]
-    assert slack.wait_for("chat.postMessage")
-    (message,) = slack.calls_to("chat.postMessage")
-    assert message.args["channel"] == "C0CHURN"
-    assert message.token == "xoxb-test"
-    assert "0.78" in message.args["text"]
-    assert "0.71" in message.args["text"]
+    name = form["response_url"].rsplit("/", 1)[1]
+    assert slack.wait_for_response(name, count=2)
+    recorded, summary = slack.responses(name)
+    assert recorded["response_type"] == "in_channel"
+    assert recorded["text"].startswith("✅ Status of churn recorded")
+    assert summary["response_type"] == "in_channel"
+    assert summary["text"].startswith("For sponsors, churn: Churn model is at risk")
+    assert "0.78" in summary["text"]
+    assert "0.71" in summary["text"]
+    assert slack.calls_to("chat.postMessage") == []  # no channel membership needed
     assert count(StatusUpdate) == 1
 
 

@@ -75,8 +75,9 @@ def test_pmbot_run_answers_a_command_while_the_llm_is_still_thinking(tmp_path):
             )
 
         thinking.set()
-        (message,) = slack.wait_for("chat.postMessage")
-        assert "The labels arrived." in message.args["text"]
+        name = status["response_url"].rsplit("/", 1)[1]
+        assert slack.wait_for_response(name, count=2)
+        assert "The labels arrived." in slack.responses(name)[1]["text"]
         with sqlite3.connect(tmp_path / "pmbot.db") as db:
             assert db.execute("select count(*), max(summary_source) from statusupdate").fetchone() == (
                 1,

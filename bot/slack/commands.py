@@ -57,13 +57,12 @@ def register(app: AsyncApp, commands: CommandService, pool: Executor) -> None:
             response_type="in_channel" if outcome.reply.public else "ephemeral",
             replace_original=False,
         )
-        for job in outcome.later:
+        for job in outcome.later:  # through response_url too: no channel membership or extra scope needed
             follow = await loop.run_in_executor(pool, commands.run_later, job)
             if follow is not None:
-                await client.chat_postMessage(
-                    channel=command.channel_id,
+                await respond(
                     text=fallback_text(follow),
                     blocks=blocks(follow),
-                    unfurl_links=False,
-                    unfurl_media=False,
+                    response_type="in_channel",
+                    replace_original=False,
                 )
