@@ -83,20 +83,24 @@ class Verb:
         values.update(self._positionals(positional, text, ctx))
         for param in (*self.args, *self.options):
             if param.required and param.dest not in values:
-                raise CommandError(f"{_describe(param)} is missing.")
+                raise CommandError(f"{_describe(param)} is missing.", param=param.name)
         return values
 
     def _read(self, param: Param, raw: str, ctx: Context) -> Any:
         if raw.strip() == "":
-            raise CommandError(f"{_describe(param)} is empty.")
-        return param.read(raw, ctx) if param.read else raw
+            raise CommandError(f"{_describe(param)} is empty.", param=param.name)
+        try:
+            return param.read(raw, ctx) if param.read else raw
+        except CommandError as problem:
+            problem.param = problem.param or param.name
+            raise
 
     def _read_following(
         self, option: Param, tokens: Sequence[Token], start: int, ctx: Context
     ) -> tuple[int, Any]:
         """Read an option's value from the tokens after its name, trying the longest phrase first."""
         if start >= len(tokens):
-            raise CommandError(f"`{option.name}` needs a value after it.")
+            raise CommandError(f"`{option.name}` needs a value after it.", param=option.name)
         longest = 1
         while longest < option.words and start + longest < len(tokens) and not tokens[start + longest].quoted:
             longest += 1

@@ -1,3 +1,10 @@
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from handlers.command import Command, Context
+from handlers.errors import CommandError
+from handlers.tokens import tokenize
 from storage.models import AuditEvent, Risk
 
 
@@ -118,3 +125,14 @@ def test_an_overlong_title_is_refused_before_the_database_sees_it(churn, count):
     out = churn(f'risk add "{"x" * 501}"')
     assert out.splitlines()[0] == "✗ That text is 501 characters long; keep it to 500."
     assert count(Risk) == 0
+
+
+def test_a_bad_value_names_the_argument_it_belongs_to(churn, service, clock):
+    """Forms (Slack modals, Teams cards) show the message beside that field."""
+    text = 'risk add "Drift" p=9'
+    verb, rest = service.registry.match(tokenize(text))
+    with service.database.session(write=False) as db:
+        ctx = Context(Command("T1", "alice", "C-churn", text, "r-1"), db, clock(), ZoneInfo("UTC"), None)
+        with pytest.raises(CommandError) as refused:
+            verb.bind(rest, text, ctx)
+    assert refused.value.param == "p"
