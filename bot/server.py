@@ -44,7 +44,16 @@ class Running:
         if self.socket_mode is not None:
             await self.socket_mode.close_async()  # type: ignore[no-untyped-call]
         await self.runner.cleanup()
+        await _settle()
         self.pool.shutdown(wait=True)
+
+
+async def _settle(timeout: float = 10) -> None:
+    """Let work that outlives its request finish (a listener answers after its ack): stopped halfway,
+    it would leave an answer unposted."""
+    others = asyncio.all_tasks() - {asyncio.current_task()}
+    if others:
+        await asyncio.wait(others, timeout=timeout)
 
 
 async def start(app: App, *, host: str = "0.0.0.0", port: int | None = None) -> Running:  # noqa: S104

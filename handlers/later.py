@@ -30,3 +30,4 @@ class Outcome:
 
     reply: Reply
     later: tuple[Job, ...] = ()
+    repeated: bool = False  # the reply an earlier twin of this request got: it has been shown already

@@ -54,10 +54,11 @@ class Reply:
     usage: str | None = None
     notes: tuple[Line, ...] = field(default=())
     public: bool = False  # a record the whole channel should see; otherwise only the person who typed
+    param: str | None = None  # on an error, the argument the bad value belongs to: forms show it there
 
 
-def error(*headline: Inline, usage: str | None = None) -> Reply:
-    return Reply(headline=line(*headline), tone=Tone.ERROR, usage=usage)
+def error(*headline: Inline, usage: str | None = None, param: str | None = None) -> Reply:
+    return Reply(headline=line(*headline), tone=Tone.ERROR, usage=usage, param=param)
 
 
 def _inline_to_json(part: Inline) -> Any:

@@ -51,7 +51,7 @@ class CommandService:
         try:
             return self._handle(command)
         except CommandError as problem:
-            return Outcome(replies.error(problem.message, usage=problem.usage))
+            return Outcome(replies.error(problem.message, usage=problem.usage, param=problem.param))
         except DBAPIError:
             log.exception("database error on request %s", command.request_id)
             return Outcome(self._failed(command, "I could not reach the database, so nothing was saved."))
@@ -86,7 +86,7 @@ class CommandService:
                 if verb.writes:
                     earlier = requests.claim(db, now=now, **ids)
                     if earlier is not None:
-                        return Outcome(replies.from_json(earlier))
+                        return Outcome(replies.from_json(earlier), repeated=True)
                 ctx = self._context(verb, command, db, now, key)
                 answer = self._run(verb, ctx, rest, text)
                 if verb.writes:
@@ -96,7 +96,7 @@ class CommandService:
             with self.database.session(write=False) as db:
                 earlier = requests.earlier_reply(db, **ids)
             if earlier is not None:  # a twin of this request got in first
-                return Outcome(replies.from_json(earlier))
+                return Outcome(replies.from_json(earlier), repeated=True)
             raise CommandError(
                 "Someone changed the same record at the same moment, so nothing was saved. Please send it again."
             ) from None

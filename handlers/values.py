@@ -13,7 +13,7 @@ from handlers.command import Context
 from handlers.dates import parse_date
 from handlers.errors import CommandError
 from handlers.tokens import Quoted
-from storage.models import Deliverable
+from storage.models import Decision, Deliverable
 
 Reader = Callable[[str, Context], object]
 
@@ -125,6 +125,19 @@ def future_date(raw: str, ctx: Context) -> date:
     value = parse_date(raw, ctx.today)
     if value < ctx.today:
         raise CommandError(f"{value:%a %d %b %Y} is in the past; give today or a later date.")
+    return value
+
+
+def web_link(raw: str, _ctx: Context) -> str:
+    """An http(s) address, as typed or as Slack sends a pasted one (`<https://…>` or `<https://…|label>`)."""
+    value = raw.strip()
+    if value.startswith("<"):
+        value = value[1:].removesuffix(">").partition("|")[0]
+    limit = column_limit(Decision, "source_link")
+    if not re.fullmatch(r"https?://\S+", value, re.IGNORECASE):
+        raise CommandError(f"“{raw}” is not a link. Give a web address that starts with https://.")
+    if len(value) > limit:
+        raise CommandError(f"That link is {len(value)} characters long; keep it to {limit}.")
     return value
 
 

@@ -3,7 +3,8 @@
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlmodel import Session, col, or_, select
+from sqlalchemy import ColumnElement, case
+from sqlmodel import Session, and_, col, or_, select
 
 from storage import audit
 from storage.models import Deliverable, Project
@@ -65,8 +66,36 @@ def open_by_due(
     if owner_user_id is not None:
         query = query.where(Deliverable.owner_user_id == owner_user_id)
     if overdue_on is not None:
-        query = query.where(
-            col(Deliverable.due_date) < overdue_on,
-            or_(col(Deliverable.snoozed_until).is_(None), col(Deliverable.snoozed_until) <= overdue_on),
-        )
+        query = query.where(_overdue(overdue_on))
     return session.exec(query.order_by(col(Deliverable.due_date), col(Deliverable.number))).all()
+
+
+def _overdue(on: date) -> ColumnElement[bool]:
+    """Due before that day and not snoozed past it."""
+    return and_(
+        col(Deliverable.due_date) < on,
+        or_(col(Deliverable.snoozed_until).is_(None), col(Deliverable.snoozed_until) <= on),
+    )
+
+
+def open_for_owner(
+    session: Session, *, tenant_id: str, user_id: str, today: date
+) -> Sequence[tuple[Deliverable, Project]]:
+    """One person's open deliverables across the tenant's projects: overdue first, then soonest due."""
+    query = (
+        select(Deliverable, Project)
+        .join(Project, col(Project.id) == col(Deliverable.project_id))
+        .where(
+            Deliverable.tenant_id == tenant_id,
+            Project.tenant_id == tenant_id,
+            Deliverable.owner_user_id == user_id,
+            Deliverable.status == DeliverableStatus.OPEN,
+        )
+        .order_by(
+            case((_overdue(today), 0), else_=1),
+            col(Deliverable.due_date),
+            col(Project.key),
+            col(Deliverable.number),
+        )
+    )
+    return session.exec(query).all()

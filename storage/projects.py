@@ -25,6 +25,17 @@ def all_of(session: Session, *, tenant_id: str) -> Sequence[Project]:
     ).all()
 
 
+def of_member(session: Session, *, tenant_id: str, user_id: str) -> Sequence[Project]:
+    """The tenant's projects the person is a member of (owners are members too), by key."""
+    query = (
+        select(Project)
+        .join(Member, col(Member.project_id) == col(Project.id))
+        .where(Project.tenant_id == tenant_id, Member.tenant_id == tenant_id, Member.user_id == user_id)
+        .order_by(col(Project.key))
+    )
+    return session.exec(query).all()
+
+
 def create(
     session: Session,
     *,

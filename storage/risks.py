@@ -61,3 +61,19 @@ def open_by_score(session: Session, *, project: Project, limit: int | None = Non
         .limit(limit)
     )
     return session.exec(query).all()
+
+
+def open_owned_by(session: Session, *, tenant_id: str, user_id: str) -> Sequence[tuple[Risk, Project]]:
+    """The risks a person owns across the tenant's projects, not closed, highest score first."""
+    query = (
+        select(Risk, Project)
+        .join(Project, col(Project.id) == col(Risk.project_id))
+        .where(
+            Risk.tenant_id == tenant_id,
+            Project.tenant_id == tenant_id,
+            Risk.owner_id == user_id,
+            Risk.status != RiskStatus.CLOSED,
+        )
+        .order_by((col(Risk.probability) * col(Risk.impact)).desc(), col(Project.key), col(Risk.number))
+    )
+    return session.exec(query).all()

@@ -1,6 +1,6 @@
 from storage.models import AuditEvent, Decision
 
-USAGE = 'Usage: decision "<title>" because "<rationale>" [alternatives "<text>"]'
+USAGE = 'Usage: decision "<title>" because "<rationale>" [alternatives "<text>"] [link <url>]'
 SUPERSEDE_USAGE = 'Usage: decision supersede D-n "<title>" because "<rationale>" [alternatives "<text>"]'
 
 
@@ -160,3 +160,24 @@ def test_a_superseding_decision_records_its_alternatives(churn):
 def test_a_title_typed_without_quotes_is_read_up_to_because(churn):
     out = churn('decision Use XGBoost for the POC because "cheaper to serve"')
     assert out.splitlines()[0] == "✓ Recorded D-1: Use XGBoost for the POC"
+
+
+def test_a_decision_keeps_the_link_to_where_it_was_made(churn, database):
+    out = churn(
+        'decision "Use XGBoost" because "cheaper" link https://acme.slack.com/archives/C1/p1790000000000100'
+    )
+    assert "  Source: https://acme.slack.com/archives/C1/p1790000000000100" in out.splitlines()
+    with database.session(write=False) as db:
+        assert db.get(Decision, 1).source_link == "https://acme.slack.com/archives/C1/p1790000000000100"
+
+
+def test_a_link_as_slack_sends_it_is_read_and_anything_else_is_refused(churn, count):
+    out = churn(
+        'decision "Use XGBoost" because "cheaper" link <https://wiki.example/adr-7|wiki.example/adr-7>'
+    )
+    assert "  Source: https://wiki.example/adr-7" in out.splitlines()
+    out = churn('decision "Use LightGBM" because "faster" link wiki/adr-8')
+    assert (
+        out.splitlines()[0] == "✗ “wiki/adr-8” is not a link. Give a web address that starts with https://."
+    )
+    assert count(Decision) == 1

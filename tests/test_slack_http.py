@@ -203,3 +203,19 @@ def test_dates_are_read_in_the_timezone_slack_gives_for_the_person(server, slack
     alice_today = datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
     assert f"Due: {alice_today:%a %d %b %Y}" in alice["text"]
     assert [c.args["user"] for c in slack.calls_to("users.info")] == ["U0ALICE", "U0BOB"]  # then cached
+
+
+def test_a_rate_limited_web_api_call_is_retried_after_retry_after(server, slack):
+    slack.users["U0ALICE"] = {"tz": "Pacific/Kiritimati"}
+    slack.fail_next("users.info", status=429, retry_after=0)
+    reply = command(server, slack, 'project new churn "Churn model"')
+    assert reply["text"].startswith("✅ Created project churn")
+    assert len(slack.calls_to("users.info")) == 2  # refused once, then answered
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    today = datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+    assert (
+        f"Due: {today:%a %d %b %Y}"
+        in command(server, slack, 'deliverable add "X" owner @bob due today')["text"]
+    )

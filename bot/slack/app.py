@@ -8,6 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.settings import SlackSettings
 from bot.slack import commands as slash
+from bot.slack import home, modals
 from handlers.service import CommandService
 
 
@@ -25,4 +26,6 @@ def create_slack_app(settings: SlackSettings, commands: CommandService, pool: Ex
         request_verification_enabled=settings.mode == "http",
     )
     slash.register(app, commands, pool)
+    modals.register(app, commands, pool)
+    home.register(app, commands, pool)
     return app

@@ -5,7 +5,7 @@ from handlers.commands import show
 from handlers.errors import CommandError
 from handlers.registry import Param, verb
 from handlers.reply import Code, Field, Reply, Section, Tone, line
-from handlers.values import ref, text, text_for
+from handlers.values import ref, text, text_for, web_link
 from storage import decisions
 from storage.models import Decision
 from storage.vocab import DecisionStatus
@@ -13,10 +13,17 @@ from storage.vocab import DecisionStatus
 TITLE = Param("title", text_for(Decision, "title"), required=True, greedy=True)
 BECAUSE = Param("because", text, required=True)
 ALTERNATIVES = Param("alternatives", text)
+LINK = Param("link", web_link)
 
 
 def _record(
-    ctx: Context, *, title: str, because: str, alternatives: str | None, supersedes: Decision | None = None
+    ctx: Context,
+    *,
+    title: str,
+    because: str,
+    alternatives: str | None,
+    supersedes: Decision | None = None,
+    link: str | None = None,
 ) -> Reply:
     decision = decisions.add(
         ctx.db,
@@ -27,12 +34,15 @@ def _record(
         decided_by=ctx.actor,
         now=ctx.now,
         supersedes=supersedes,
+        source_link=link,
     )
     replaced = f" (supersedes {supersedes.ref})" if supersedes else ""
     fields = [Field("Because", line(decision.rationale))]
     if decision.alternatives:
         fields.append(Field("Alternatives considered", line(decision.alternatives)))
     fields.append(Field("Decided by", line(show.who(decision.decided_by))))
+    if decision.source_link:
+        fields.append(Field("Source", line(decision.source_link)))
     return Reply(
         headline=line(f"Recorded {decision.ref}: {decision.title}{replaced}"),
         tone=Tone.OK,
@@ -43,14 +53,19 @@ def _record(
 
 @verb(
     "decision",
-    usage='decision "<title>" because "<rationale>" [alternatives "<text>"]',
+    usage='decision "<title>" because "<rationale>" [alternatives "<text>"] [link <url>]',
     args=[TITLE],
-    options=[BECAUSE, ALTERNATIVES],
+    options=[BECAUSE, ALTERNATIVES, LINK],
     writes=True,
 )
-def decision(ctx: Context, *, title: str, because: str, alternatives: str | None = None) -> Reply:
-    """Record a decision with its rationale and the alternatives that were weighed."""
-    return _record(ctx, title=title, because=because, alternatives=alternatives)
+def decision(
+    ctx: Context, *, title: str, because: str, alternatives: str | None = None, link: str | None = None
+) -> Reply:
+    """Record a decision with its rationale and the alternatives that were weighed.
+
+    `link` keeps where it was decided, such as the Slack message or the meeting notes.
+    """
+    return _record(ctx, title=title, because=because, alternatives=alternatives, link=link)
 
 
 @verb(

@@ -52,16 +52,20 @@ def kpi_add(
     """
     if baseline == target:
         raise CommandError(
-            "The target equals the baseline, so there is nothing to improve; check the numbers."
+            "The target equals the baseline, so there is nothing to improve; check the numbers.",
+            param="target",
         )
     if lower_is_better and target > baseline:
-        raise CommandError("With lower-is-better the target must be below the baseline.")
+        raise CommandError("With lower-is-better the target must be below the baseline.", param="target")
     if not lower_is_better and target < baseline:
         raise CommandError(
-            "The target is below the baseline; add `lower-is-better` if going down is progress."
+            "The target is below the baseline; add `lower-is-better` if going down is progress.",
+            param="target",
         )
     if kpis.by_name(ctx.db, project=ctx.project, name=name) is not None:
-        raise CommandError(f"{ctx.project.key} already has a KPI “{name}”; record a value with `kpi set`.")
+        raise CommandError(
+            f"{ctx.project.key} already has a KPI “{name}”; record a value with `kpi set`.", param="name"
+        )
     kpi = kpis.add(
         ctx.db,
         project=ctx.project,

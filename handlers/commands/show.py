@@ -26,10 +26,11 @@ def who(user_id: str | None) -> Inline:
     return Mention(user_id) if user_id else "no owner"
 
 
-def risk_line(risk: Risk) -> Line:
+def risk_line(risk: Risk, *, owner: bool = True) -> Line:
+    """`R-1 · score 12 (p4×i3) · title · @owner · status`; without the owner where it goes without saying."""
     return line(
-        f"{risk.ref} · score {risk.score} (p{risk.probability}×i{risk.impact}) · {risk.title} · ",
-        who(risk.owner_id),
+        f"{risk.ref} · score {risk.score} (p{risk.probability}×i{risk.impact}) · {risk.title}",
+        *((" · ", who(risk.owner_id)) if owner else ()),
         f" · {risk.status}" if risk.status != "open" else "",
     )
 
@@ -38,7 +39,8 @@ def deliverable_owner(item: Deliverable) -> Inline:
     return Mention(item.owner_user_id) if item.owner_user_id else f"“{item.owner_party}”"
 
 
-def deliverable_line(item: Deliverable, today: date) -> Line:
+def deliverable_line(item: Deliverable, today: date, *, owner: bool = True) -> Line:
+    """`A-1 · title · @owner · due …, n days overdue`; without the owner where it goes without saying."""
     late = (today - item.due_date).days
     when = f"due {day(item.due_date)}" + (
         f", {late} day{'s' if late != 1 else ''} overdue" if late > 0 else ""
@@ -47,7 +49,11 @@ def deliverable_line(item: Deliverable, today: date) -> Line:
         when = item.status
     elif item.snoozed_until and item.snoozed_until > today:
         when += f", snoozed until {day(item.snoozed_until)}"
-    return line(f"{item.ref} · {item.title} · ", deliverable_owner(item), f" · {when}")
+    return line(
+        f"{item.ref} · {item.title}",
+        *((" · ", deliverable_owner(item)) if owner else ()),
+        f" · {when}",
+    )
 
 
 def number(value: float) -> str:

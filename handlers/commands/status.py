@@ -42,7 +42,7 @@ def status(ctx: Context, *, health: str | None = None, what: str | None = None) 
     if health is None:
         return _latest(ctx)
     if what is None:
-        raise CommandError("Say what happened after the health.")
+        raise CommandError("Say what happened after the health.", param="what happened")
     update = statuses.add(
         ctx.db,
         project=ctx.project,
