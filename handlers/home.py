@@ -4,20 +4,17 @@ Slack shows it as the App Home tab. Nobody types a command there, so `prefix` is
 typed on the platform (`/pm ` in Slack) and the empty states say exactly what to type.
 """
 
-import logging
 from collections.abc import Sequence
 from datetime import date
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
+from handlers.clock import first_zone
 from handlers.commands import show
 from handlers.reply import Code, Line, Reply, Section, line
 from handlers.service import CommandService
 from storage import deliverables, projects, risks, statuses
 from storage.models import Project
-
-log = logging.getLogger(__name__)
 
 SHOWN = 20  # lines per section; the rest are counted
 
@@ -85,15 +82,5 @@ def home_of(
     project, else the configured default), on one read-only session."""
     with service.database.session(write=False) as db:
         recorded = user_tz or projects.member_timezone(db, tenant_id=tenant_id, user_id=user_id)
-        today = service.clock().astimezone(_zone(recorded, service.default_tz)).date()
+        today = service.clock().astimezone(first_zone(recorded, service.default_tz)).date()
         return home(db, tenant_id=tenant_id, user_id=user_id, today=today, prefix=prefix)
-
-
-def _zone(*names: str | None) -> ZoneInfo:
-    for name in names:
-        if name:
-            try:
-                return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
-                log.warning("unknown timezone %r; trying the next one", name)
-    return ZoneInfo("UTC")

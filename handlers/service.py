@@ -7,13 +7,13 @@ a handler leaves (`ctx.later`) runs after the reply, outside the transaction.
 
 import logging
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
 from handlers import reply as replies
-from handlers.clock import Clock, utc_now
+from handlers.clock import Clock, first_zone, utc_now
 from handlers.command import Command, Context
 from handlers.errors import CommandError
 from handlers.later import Job, Outcome, Services
@@ -140,10 +140,4 @@ class CommandService:
         known = command.user_tz or projects.member_timezone(
             db, tenant_id=command.tenant_id, user_id=command.user_id
         )
-        for name in (known, project.timezone if project else None, self.default_tz):
-            if name:
-                try:
-                    return ZoneInfo(name)
-                except (ZoneInfoNotFoundError, ValueError):
-                    log.warning("unknown timezone %r; trying the next one", name)
-        return ZoneInfo("UTC")
+        return first_zone(known, project.timezone if project else None, self.default_tz)
