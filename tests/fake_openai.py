@@ -9,8 +9,9 @@ import json
 import threading
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.loopback import JsonHandler, serve
 
 
 @dataclass
@@ -39,13 +40,13 @@ class FakeOpenAI:
     def start(self) -> "FakeOpenAI":
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(JsonHandler):
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 fake.requests.append(body)
                 fake.paths.append(self.path)
                 if not self.path.split("?")[0].endswith("/chat/completions"):
-                    return self._send(
+                    return self.send_json(
                         404, {"error": {"message": "not found", "type": "invalid_request_error"}}
                     )
                 kind = (body.get("response_format") or {}).get("type", "text")
@@ -54,12 +55,12 @@ class FakeOpenAI:
                         "message": f"response_format {kind} is not supported",
                         "type": "invalid_request_error",
                     }
-                    return self._send(400, {"error": error})
+                    return self.send_json(400, {"error": error})
                 behaviour = fake.script.popleft() if fake.script else fake.default
                 if behaviour.hold is not None:
                     behaviour.hold.wait(timeout=30)
                 if behaviour.status != 200:
-                    return self._send(
+                    return self.send_json(
                         behaviour.status, {"error": {"message": "server error", "type": "server_error"}}
                     )
                 message = {"role": "assistant", "content": behaviour.content, "refusal": behaviour.refusal}
@@ -78,26 +79,9 @@ class FakeOpenAI:
                     ],
                     "usage": {"prompt_tokens": 120, "completion_tokens": 40, "total_tokens": 160},
                 }
-                return self._send(200, completion)
+                return self.send_json(200, completion)
 
-            def _send(self, status: int, payload: dict[str, Any]) -> None:
-                data = json.dumps(payload).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting
-                    pass
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.server = serve(Handler)
         return self
 
     @property

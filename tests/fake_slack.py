@@ -11,9 +11,10 @@ import json
 import threading
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.loopback import JsonHandler, serve
 
 TEAM_ID = "T0TEST"
 TEAM_DOMAIN = "pmbot-test"
@@ -63,7 +64,7 @@ class FakeSlack:
     def start(self) -> "FakeSlack":
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(JsonHandler):
             def do_GET(self) -> None:
                 self._handle()
 
@@ -81,25 +82,9 @@ class FakeSlack:
                     status, payload, headers = fake._response_url(parts.path[len("/response/") :], raw)
                 else:
                     status, payload, headers = 404, {"ok": False, "error": "not_found"}, {}
-                data = json.dumps(payload).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json; charset=utf-8")
-                    self.send_header("Content-Length", str(len(data)))
-                    for name, value in headers.items():
-                        self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting
-                    pass
+                self.send_json(status, payload, headers)
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
-        self.thread.start()
+        self.server = serve(Handler)
         return self
 
     def stop(self) -> None:
