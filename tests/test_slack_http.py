@@ -219,3 +219,48 @@ def test_a_rate_limited_web_api_call_is_retried_after_retry_after(server, slack)
         f"Due: {today:%a %d %b %Y}"
         in command(server, slack, 'deliverable add "X" owner @bob due today')["text"]
     )
+
+
+EVERY_VERB = [
+    'project new churn "Churn model"',
+    "help",
+    "project",
+    "projects",
+    'status on-track "Labels arrived"',
+    'risk add "Drift" p=2 i=3',
+    "risk update R-1 p=3",
+    "risks",
+    'risk close R-1 "retired"',
+    'decision "Use gradient boosting" because "cheaper"',
+    'decision supersede D-1 "Use LightGBM" because "faster"',
+    "decisions",
+    'deliverable add "Extract" owner @bob due in 3 days',
+    "deliverable snooze A-1 tomorrow",
+    "deliverables",
+    "deliverable done A-1",
+    'deliverable add "Benchmark" owner "Vendor" due in 3 days',
+    "deliverable cancel A-2",
+    'kpi add "Recall" baseline 0.5 target 0.8',
+    'kpi set "Recall" 0.6',
+    "kpis",
+    "phase poc",
+    "summary",
+    "explain F1 fell to 0.71",
+    "glossary F1",
+    'glossary add "NPS" "how likely customers are to recommend us"',
+    "settings llm off",
+    "usage",
+]
+
+
+def test_every_verb_works_through_slack(server, slack):
+    from handlers.commands import build_registry
+    from handlers.tokens import tokenize
+
+    registry = build_registry()
+    covered = {registry.match(tokenize(text))[0].name for text in EVERY_VERB}
+    assert covered == set(registry.verbs), f"add an example for: {set(registry.verbs) - covered}"
+    for text in EVERY_VERB:
+        reply = command(server, slack, text)
+        assert not reply["text"].startswith("❌"), (text, reply["text"])
+        assert reply["blocks"], text
