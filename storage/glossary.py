@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from storage import audit
 from storage.models import GlossaryTerm
 
 
@@ -36,4 +37,15 @@ def put(
     )
     term.meaning, term.added_by, term.added_at = meaning, actor_id, now
     session.add(term)
+    audit.record(
+        session,
+        project=None,
+        tenant_id=tenant_id,
+        actor_id=actor_id,
+        at=now,
+        action="glossary.put",
+        ref=term.name,
+        before={"meaning": before} if before else None,
+        after={"meaning": meaning},
+    )
     return term, before

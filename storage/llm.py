@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from storage import audit
 from storage.models import LlmUsage, SummaryCache, TenantSettings
 
 
@@ -73,6 +74,16 @@ def llm_enabled(session: Session, *, tenant_id: str) -> bool:
 def set_llm_enabled(session: Session, *, tenant_id: str, enabled: bool, actor_id: str, now: datetime) -> None:
     row = session.get(TenantSettings, tenant_id) or TenantSettings(
         tenant_id=tenant_id, updated_by=actor_id, updated_at=now
+    )
+    audit.record(
+        session,
+        project=None,
+        tenant_id=tenant_id,
+        actor_id=actor_id,
+        at=now,
+        action="settings.llm",
+        before={"llm": row.llm_enabled},
+        after={"llm": enabled},
     )
     row.llm_enabled = enabled
     row.updated_by = actor_id

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage import audit
@@ -67,3 +68,10 @@ def set_summary(session: Session, *, update: StatusUpdate, summary: dict[str, An
     update.summary = summary
     update.summary_source = source
     session.add(update)
+
+
+def count_since(session: Session, *, project: Project, start: datetime) -> int:
+    query = select(func.count()).where(
+        StatusUpdate.project_id == project.id, col(StatusUpdate.created_at) >= start
+    )
+    return session.exec(query).one()

@@ -6,7 +6,7 @@ from handlers.glossary import Term, default_terms, merge
 from handlers.registry import Param, verb
 from handlers.reply import Code, Reply, Section, Tone, line
 from handlers.values import text_for
-from storage import audit, glossary
+from storage import glossary
 from storage.models import GlossaryTerm
 
 
@@ -52,16 +52,5 @@ def glossary_add(ctx: Context, *, term: str, meaning: str) -> Reply:
     """Add your team's own term, or change what a term means; summaries then explain it that way."""
     row, before = glossary.put(
         ctx.db, tenant_id=ctx.tenant_id, name=term, meaning=meaning, actor_id=ctx.actor, now=ctx.now
-    )
-    audit.record(
-        ctx.db,
-        project=None,
-        tenant_id=ctx.tenant_id,
-        actor_id=ctx.actor,
-        at=ctx.now,
-        action="glossary.put",
-        ref=row.name,
-        before={"meaning": before} if before else None,
-        after={"meaning": meaning},
     )
     return Reply(headline=line(f"{'Changed' if before else 'Added'} {row.name}: {meaning}"), tone=Tone.OK)

@@ -6,7 +6,7 @@ from handlers.command import Context
 from handlers.registry import Param, verb
 from handlers.reply import Reply, Section, Tone, line
 from handlers.values import choice
-from storage import audit, llm
+from storage import llm
 
 
 class Switch(StrEnum):
@@ -26,19 +26,8 @@ def settings_llm(ctx: Context, *, switch: str) -> Reply:
 
     Before any text leaves, e-mail addresses, phone numbers, IBANs, card numbers and secrets are removed.
     """
-    before = llm.llm_enabled(ctx.db, tenant_id=ctx.tenant_id)
     llm.set_llm_enabled(
         ctx.db, tenant_id=ctx.tenant_id, enabled=switch == Switch.ON, actor_id=ctx.actor, now=ctx.now
-    )
-    audit.record(
-        ctx.db,
-        project=None,
-        tenant_id=ctx.tenant_id,
-        actor_id=ctx.actor,
-        at=ctx.now,
-        action="settings.llm",
-        before={"llm": before},
-        after={"llm": switch == Switch.ON},
     )
     what = (
         "may now use the LLM"

@@ -22,7 +22,7 @@ def summary(ctx: Context, *, since: date | None = None) -> Reply:
     """
     day = since or ctx.today - timedelta(days=DEFAULT_DAYS)
     start = datetime.combine(day, time.min, ctx.tz)
-    found = len(statuses.since(ctx.db, project=ctx.project, start=start))
+    found = statuses.count_since(ctx.db, project=ctx.project, start=start)
     if not found:
         return Reply(headline=line(f"{ctx.project.key} has no status updates since {day:%a %d %b %Y}."))
     ctx.later.append(
