@@ -11,7 +11,7 @@ from sqlalchemy import JSON, Column, Index, UniqueConstraint, func
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
-from storage.vocab import AiActClass, DecisionStatus, DeliverableStatus, Phase, RiskStatus
+from storage.vocab import AiActClass, DecisionStatus, DeliverableStatus, OutboxStatus, Phase, RiskStatus
 
 
 def _tenant() -> Any:
@@ -212,6 +212,7 @@ class TenantSettings(SQLModel, table=True):
 
     tenant_id: str = Field(primary_key=True, max_length=64)
     llm_enabled: bool = True
+    portfolio_channel: str | None = Field(default=None, max_length=64)  # the portfolio digest's channel
     updated_by: str = Field(max_length=64)
     updated_at: datetime = _at()
 
@@ -235,3 +236,42 @@ class LlmUsage(SQLModel, table=True):
     calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+
+
+class Person(SQLModel, table=True):
+    """What pmbot knows of a person across a tenant's projects, for reminders: their timezone as the
+    platform last gave it, and a pause they asked for (holidays)."""
+
+    tenant_id: str = Field(primary_key=True, max_length=64)
+    user_id: str = Field(primary_key=True, max_length=64)
+    timezone: str | None = Field(default=None, max_length=64)
+    reminders_paused_until: date | None = None
+    updated_at: datetime = _at()
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message the scheduler sends. Its key (`digest:churn:2026-W47`) makes it once-only: it is
+    claimed with a unique insert, leased while being sent, and never sent again once `sent`.
+    What it says is built when it is sent, from `subject`; see scheduler/outbox.py."""
+
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "key", name="uq_outbox_tenant_key"),
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = Field(max_length=64)
+    key: str = Field(max_length=200)
+    kind: str = Field(max_length=20)
+    channel_id: str | None = Field(default=None, max_length=64)  # posted in this channel,
+    user_id: str | None = Field(default=None, max_length=64)  # or sent to this person directly
+    subject: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))  # ids to build it from
+    due_at: datetime = _at()
+    status: str = Field(default=OutboxStatus.PENDING, max_length=20)
+    attempts: int = 0
+    next_attempt_at: datetime = _at()
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    message_ref: str | None = Field(default=None, max_length=200)  # the platform's id for the message
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = _at()

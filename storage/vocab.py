@@ -62,3 +62,11 @@ class DeliverableStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
     CANCELLED = "cancelled"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"  # to send at next_attempt_at
+    SENDING = "sending"  # leased by a process until lease_until
+    SENT = "sent"
+    FAILED = "failed"  # its retries ran out
+    SKIPPED = "skipped"  # fell due longer ago than the grace window allows
