@@ -1,4 +1,4 @@
-"""The `pmbot` command: console, demo, run and database upgrades."""
+"""The `pmbot` command: console, demo, run, digests and database upgrades."""
 
 import argparse
 import asyncio
@@ -6,9 +6,12 @@ import logging
 import sys
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot import logs
 from bot.app import create_app
 from bot.console.render import render
 from bot.console.session import Identity, run_interactive, run_script
+from bot.digest import add_parser as add_digest_parser
+from bot.digest import print_digest
 from bot.server import serve
 from bot.settings import Settings, SettingsError, load_settings
 from handlers.summaries import jobs
@@ -52,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     summarize.add_argument(
         "--tenant", default="local", help="the workspace or tenant of that project (default: local)"
     )
+    add_digest_parser(commands)
     db = commands.add_parser("db", help="database commands")
     db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND").add_parser(
         "upgrade", help="bring the database schema up to date"
@@ -113,11 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as problem:
         print(problem, file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.core.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    if settings.core.log_level != "DEBUG":
-        logging.getLogger("alembic").setLevel(logging.WARNING)  # its chatter at every start is noise
+    logs.configure(settings)  # the one place logging is set up: tokens and secrets are redacted
     if args.command == "demo":
         from bot.demo import play
 
@@ -133,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "summarize":
         return _summarize(args.project, args.tenant)
+    if args.command == "digest":
+        return print_digest(settings, project_key=args.project, tenant=args.tenant, dry_run=args.dry_run)
     if args.command == "run":
         if settings.slack.mode is None:
             log.info("No chat platform is configured: starting the console.")

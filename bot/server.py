@@ -1,5 +1,6 @@
-"""pmbot as a service: one aiohttp server and one event loop for Slack's HTTP endpoint, health checks
-and (later) Teams, with Socket Mode beside it when configured.
+"""pmbot as a service: one aiohttp server and one event loop for Slack's HTTP endpoint (and, for OAuth
+distribution, its install pages), health checks and (later) Teams, with Socket Mode beside it when
+configured.
 """
 
 import asyncio
@@ -30,6 +31,19 @@ def create_web_app(*, slack: AsyncApp | None) -> web.Application:
             return await to_aiohttp_response(await slack.async_dispatch(await to_bolt_request(request)))
 
         web_app.router.add_post("/slack/events", slack_events)
+        oauth = slack.oauth_flow
+        if oauth is not None:  # OAuth mode: the install page and Slack's redirect back after an install
+
+            async def slack_install(request: web.Request) -> web.Response:
+                return await to_aiohttp_response(
+                    await oauth.handle_installation(await to_bolt_request(request))
+                )
+
+            async def slack_oauth_redirect(request: web.Request) -> web.Response:
+                return await to_aiohttp_response(await oauth.handle_callback(await to_bolt_request(request)))
+
+            web_app.router.add_get(oauth.install_path, slack_install)
+            web_app.router.add_get(oauth.redirect_uri_path, slack_oauth_redirect)
     return web_app
 
 
@@ -62,7 +76,7 @@ async def start(app: App, *, host: str = "0.0.0.0", port: int | None = None) -> 
     pool = ThreadPoolExecutor(max_workers=settings.core.workers, thread_name_prefix="pmbot-worker")
     mode = settings.slack.mode
     slack = create_slack_app(settings.slack, app.commands, pool) if mode else None
-    runner = web.AppRunner(create_web_app(slack=slack if mode == "http" else None))
+    runner = web.AppRunner(create_web_app(slack=slack if mode in ("http", "oauth") else None))
     await runner.setup()
     site = web.TCPSite(runner, host, settings.core.port if port is None else port)
     await site.start()

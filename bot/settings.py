@@ -3,6 +3,7 @@
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from storage.db import DEFAULT_URL
@@ -79,13 +80,16 @@ class LlmSettings(BaseSettings):
 
 
 class SlackSettings(BaseSettings):
-    """Slack: Socket Mode with an app-level token, or HTTP mode with the signing secret."""
+    """Slack: Socket Mode with an app-level token, HTTP mode with the signing secret, or OAuth distribution
+    to several workspaces (client id and secret with the signing secret; bot tokens come from installs)."""
 
     model_config = _ENV
 
     bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     signing_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
     app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    client_id: str | None = Field(default=None, validation_alias="SLACK_CLIENT_ID")
+    client_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_CLIENT_SECRET")
     api_url: str | None = Field(default=None, validation_alias="SLACK_API_URL")
 
     @field_validator("bot_token")
@@ -111,19 +115,79 @@ class SlackSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _complete(self) -> "SlackSettings":
-        if (self.signing_secret or self.app_token) and not self.bot_token:
-            raise ValueError(
-                "SLACK_BOT_TOKEN is missing: Slack needs it with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET"
-            )
-        if self.bot_token and not (self.signing_secret or self.app_token):
-            raise ValueError(
-                "set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) with SLACK_BOT_TOKEN"
+        """Every setting that does not fit with the others, each named with what to do about it."""
+        problems = self._oauth_problems() if self.client_id or self.client_secret else self._token_problems()
+        if problems:  # one error per setting (pydantic passes them through), so all are reported at once
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [
+                    InitErrorDetails(
+                        type=PydanticCustomError("slack_settings", message), loc=(name,), input=None
+                    )
+                    for name, message in problems
+                ],
             )
         return self
 
+    def _token_problems(self) -> list[tuple[str, str]]:
+        """One workspace: its bot token, with an app-level token (Socket Mode) or the signing secret."""
+        if (self.signing_secret or self.app_token) and not self.bot_token:
+            return [
+                (
+                    "SLACK_BOT_TOKEN",
+                    "set it (xoxb-…) with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET; or, to let several "
+                    "workspaces install pmbot, set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET instead",
+                )
+            ]
+        if self.bot_token and not (self.signing_secret or self.app_token):
+            return [
+                (
+                    "SLACK_BOT_TOKEN",
+                    "set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) with it",
+                )
+            ]
+        return []
+
+    def _oauth_problems(self) -> list[tuple[str, str]]:
+        """Several workspaces (OAuth): client id and secret with the signing secret, and no token of our own."""
+        credentials = "Basic Information → App Credentials"
+        wrong = [
+            (
+                not self.client_id,
+                "SLACK_CLIENT_ID",
+                f"set it with SLACK_CLIENT_SECRET to let workspaces install pmbot ({credentials} → Client ID)",
+            ),
+            (
+                not self.client_secret,
+                "SLACK_CLIENT_SECRET",
+                f"set it with SLACK_CLIENT_ID to let workspaces install pmbot ({credentials} → Client Secret)",
+            ),
+            (
+                not self.signing_secret,
+                "SLACK_SIGNING_SECRET",
+                "set it with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET: pmbot verifies Slack's requests with it "
+                f"({credentials} → Signing Secret)",
+            ),
+            (
+                bool(self.bot_token),
+                "SLACK_BOT_TOKEN",
+                "remove it: with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, each workspace's bot token comes from "
+                "its installation (for one workspace only, remove those two instead)",
+            ),
+            (
+                bool(self.app_token),
+                "SLACK_APP_TOKEN",
+                "remove it: installs through OAuth are served over HTTP, not Socket Mode; turn Socket Mode off "
+                "in the app's settings",
+            ),
+        ]
+        return [(name, message) for is_wrong, name, message in wrong if is_wrong]
+
     @property
     def mode(self) -> str | None:
-        """`socket`, `http` or None (Slack not configured)."""
+        """`socket`, `http`, `oauth` (HTTP, several workspaces) or None (Slack not configured)."""
+        if self.client_id and self.client_secret:
+            return "oauth"
         if not self.bot_token:
             return None
         return "socket" if self.app_token else "http"

@@ -36,6 +36,7 @@ def home(db: Session, *, tenant_id: str, user_id: str, today: date, prefix: str 
                         Code(f'{prefix}deliverable add "<title>" owner @user due <date>'),
                     ),
                 ),
+                tuple(show.deliverable_actions(d, p.key) for d, p in mine[:SHOWN]),
             ),
             Section(
                 "Risks I own",

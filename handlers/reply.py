@@ -40,9 +40,22 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Action:
+    """Something a person can do with an item at one click: the command they would otherwise type
+    (with its project, `churn: deliverable done A-3`), carried out like a typed one."""
+
+    label: str
+    command: str
+
+
+@dataclass(frozen=True)
 class Section:
     title: str
     items: tuple[Line, ...]
+    actions: tuple[tuple[Action, ...], ...] = ()  # for each item, in the same order; () when none
+
+    def actions_of(self, index: int) -> tuple[Action, ...]:
+        return self.actions[index] if index < len(self.actions) else ()
 
 
 @dataclass(frozen=True)
@@ -89,11 +102,26 @@ def to_json(reply: Reply) -> dict[str, Any]:
         "headline": _line_to_json(reply.headline),
         "tone": reply.tone.value,
         "fields": [[f.label, _line_to_json(f.value)] for f in reply.fields],
-        "sections": [[s.title, [_line_to_json(i) for i in s.items]] for s in reply.sections],
+        "sections": [
+            [
+                s.title,
+                [_line_to_json(i) for i in s.items],
+                [[[a.label, a.command] for a in row] for row in s.actions],
+            ]
+            for s in reply.sections
+        ],
         "usage": reply.usage,
         "notes": [_line_to_json(n) for n in reply.notes],
         "public": reply.public,
     }
+
+
+def _section_from_json(title: str, items: list[Any], actions: list[Any] | None = None) -> Section:
+    return Section(
+        title,
+        tuple(_line_from_json(i) for i in items),
+        tuple(tuple(Action(label, command) for label, command in row) for row in actions or ()),
+    )
 
 
 def from_json(data: dict[str, Any]) -> Reply:
@@ -101,9 +129,7 @@ def from_json(data: dict[str, Any]) -> Reply:
         headline=_line_from_json(data["headline"]),
         tone=Tone(data["tone"]),
         fields=tuple(Field(label, _line_from_json(value)) for label, value in data["fields"]),
-        sections=tuple(
-            Section(title, tuple(_line_from_json(i) for i in items)) for title, items in data["sections"]
-        ),
+        sections=tuple(_section_from_json(*section) for section in data["sections"]),
         usage=data["usage"],
         notes=tuple(_line_from_json(n) for n in data["notes"]),
         public=data.get("public", False),

@@ -13,6 +13,7 @@ from handlers.command import Context
 from handlers.dates import parse_date
 from handlers.errors import CommandError
 from handlers.tokens import Quoted
+from handlers.weekly import Weekly, parse_weekly
 from storage.models import Decision, Deliverable
 
 Reader = Callable[[str, Context], object]
@@ -20,6 +21,8 @@ Reader = Callable[[str, Context], object]
 MAX_TEXT = 2000
 _MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
 _HANDLE = re.compile(r"^@([\w.\-]{1,64})$")
+_CHANNEL = re.compile(r"^<#([A-Z0-9]+)(?:\|([^>]*))?>$")
+_CHANNEL_NAME = re.compile(r"^#([\w.\-]{1,64})$")
 _REF = re.compile(r"^([A-Za-z])-?(\d{1,6})$")
 
 
@@ -95,6 +98,30 @@ def person(raw: str, _ctx: Context) -> str:
     if not match:
         raise CommandError(f"“{raw}” is not a person. Mention them, like @alice.")
     return match.group(1)
+
+
+@dataclass(frozen=True)
+class Channel:
+    id: str  # what the platform calls it (C024BE91L in Slack)
+    name: str  # what people call it, without the #
+
+
+def channel(raw: str, _ctx: Context) -> Channel:
+    """A channel: a platform mention (Slack sends `<#C024BE91L|general>` for #general) or, in the
+    console, `#name`."""
+    raw = raw.strip()
+    mention = _CHANNEL.match(raw)
+    if mention:
+        return Channel(id=mention.group(1), name=mention.group(2) or mention.group(1))
+    named = _CHANNEL_NAME.match(raw)
+    if not named:
+        raise CommandError(f"“{raw}” is not a channel. Mention it, like #ai-portfolio.")
+    return Channel(id=named.group(1), name=named.group(1))
+
+
+def weekly(raw: str, _ctx: Context) -> Weekly:
+    """A time in the week, such as `fri 16:00` (read in the project's timezone when used)."""
+    return parse_weekly(raw)
 
 
 @dataclass(frozen=True)

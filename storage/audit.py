@@ -1,10 +1,10 @@
 """The audit trail: every change any command makes, with who, when, before and after."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col, select
 
 from storage.models import AuditEvent, Deliverable, Project, Risk
 
@@ -72,3 +72,15 @@ def change(
         before=before,
         after=row,
     )
+
+
+def between(
+    session: Session, *, tenant_id: str, start: datetime, end: datetime, project_id: int | None = None
+) -> Sequence[AuditEvent]:
+    """The changes made after `start` and at or before `end`, oldest first: the tenant's, or one project's."""
+    query = select(AuditEvent).where(
+        AuditEvent.tenant_id == tenant_id, col(AuditEvent.at) > start, col(AuditEvent.at) <= end
+    )
+    if project_id is not None:
+        query = query.where(AuditEvent.project_id == project_id)
+    return session.exec(query.order_by(col(AuditEvent.at), col(AuditEvent.id))).all()

@@ -1,6 +1,6 @@
 """The decision log: what was decided, why, instead of what, and by whom."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -76,3 +76,9 @@ def newest_first(
     if status is not None:
         query = query.where(Decision.status == status)
     return session.exec(query.order_by(col(Decision.number).desc()).limit(limit)).all()
+
+
+def by_numbers(session: Session, *, project: Project, numbers: Collection[int]) -> Sequence[Decision]:
+    """The project's decisions with these numbers, oldest first."""
+    query = select(Decision).where(Decision.project_id == project.id, col(Decision.number).in_(numbers))
+    return session.exec(query.order_by(col(Decision.number))).all()

@@ -1,15 +1,15 @@
 """Deliverables: what someone promised, by when."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, case
+from sqlalchemy import ColumnElement, case, func
 from sqlmodel import Session, and_, col, or_, select
 
 from storage import audit
 from storage.models import Deliverable, Project
 from storage.numbering import next_number
-from storage.vocab import DeliverableStatus
+from storage.vocab import DeliverableStatus, Phase
 
 
 def add(
@@ -71,7 +71,7 @@ def open_by_due(
 
 
 def _overdue(on: date) -> ColumnElement[bool]:
-    """Due before that day and not snoozed past it."""
+    """Due before that day and not snoozed past it (`is_overdue` is the same rule for a loaded row)."""
     return and_(
         col(Deliverable.due_date) < on,
         or_(col(Deliverable.snoozed_until).is_(None), col(Deliverable.snoozed_until) <= on),
@@ -97,5 +97,55 @@ def open_for_owner(
             col(Project.key),
             col(Deliverable.number),
         )
+    )
+    return session.exec(query).all()
+
+
+def by_numbers(session: Session, *, project: Project, numbers: Collection[int]) -> Sequence[Deliverable]:
+    """The project's deliverables with these numbers, by number."""
+    query = select(Deliverable).where(
+        Deliverable.project_id == project.id, col(Deliverable.number).in_(numbers)
+    )
+    return session.exec(query.order_by(col(Deliverable.number))).all()
+
+
+def overdue_counts(session: Session, *, project_ids: Collection[int], on: date) -> dict[int, int]:
+    """How many open deliverables each project has overdue on a day, by project id (none: left out)."""
+    query = (
+        select(Deliverable.project_id, func.count())
+        .where(
+            col(Deliverable.project_id).in_(project_ids),
+            Deliverable.status == DeliverableStatus.OPEN,
+            _overdue(on),
+        )
+        .group_by(col(Deliverable.project_id))
+    )
+    return {project_id: overdue for project_id, overdue in session.exec(query).all()}
+
+
+def is_overdue(item: Deliverable, on: date) -> bool:
+    """Open, due before that day and not snoozed past it: `_overdue` for a row already loaded."""
+    return (
+        item.status == DeliverableStatus.OPEN
+        and item.due_date < on
+        and (item.snoozed_until is None or item.snoozed_until <= on)
+    )
+
+
+def open_due_before(
+    session: Session, *, tenant_id: str, before: date
+) -> Sequence[tuple[Deliverable, Project]]:
+    """The tenant's open deliverables due before a day, in projects not closed, by project and number."""
+    query = (
+        select(Deliverable, Project)
+        .join(Project, col(Project.id) == col(Deliverable.project_id))
+        .where(
+            Deliverable.tenant_id == tenant_id,
+            Project.tenant_id == tenant_id,
+            Project.phase != Phase.CLOSED,
+            Deliverable.status == DeliverableStatus.OPEN,
+            col(Deliverable.due_date) < before,
+        )
+        .order_by(col(Project.key), col(Deliverable.number))
     )
     return session.exec(query).all()

@@ -71,13 +71,18 @@ def measure(
 
 def latest_values(session: Session, *, project: Project) -> dict[int, float]:
     """Each of the project's KPIs' newest measurement, by KPI id."""
-    newest = (
-        select(KpiMeasurement.kpi_id, func.max(KpiMeasurement.id).label("last"))
-        .join(Kpi, col(Kpi.id) == col(KpiMeasurement.kpi_id))
-        .where(Kpi.project_id == project.id)
-        .group_by(col(KpiMeasurement.kpi_id))
-        .subquery()
+    return values_at(session, project=project, at=None)
+
+
+def values_at(session: Session, *, project: Project, at: datetime | None) -> dict[int, float]:
+    """Each of the project's KPIs' newest measurement at or before `at` (None: of all), by KPI id."""
+    measured = select(KpiMeasurement.kpi_id, func.max(KpiMeasurement.id).label("last")).join(
+        Kpi, col(Kpi.id) == col(KpiMeasurement.kpi_id)
     )
+    measured = measured.where(Kpi.project_id == project.id)
+    if at is not None:
+        measured = measured.where(col(KpiMeasurement.measured_at) <= at)
+    newest = measured.group_by(col(KpiMeasurement.kpi_id)).subquery()
     query = select(KpiMeasurement.kpi_id, KpiMeasurement.value).join(
         newest, col(KpiMeasurement.id) == newest.c.last
     )

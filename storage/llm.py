@@ -1,4 +1,7 @@
-"""What the LLM costs and has already answered: the answer cache and token usage per tenant and month."""
+"""What the LLM costs and has already answered: the answer cache and token usage per tenant and month.
+
+Whether a tenant allows the LLM at all is one of its settings: storage/tenant_settings.py.
+"""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -7,8 +10,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage import audit
-from storage.models import LlmUsage, SummaryCache, TenantSettings
+from storage.models import LlmUsage, SummaryCache
 
 
 def cached(session: Session, *, key: str) -> dict[str, Any] | None:
@@ -64,28 +66,3 @@ def usage(session: Session, *, tenant_id: str, months: int) -> Sequence[LlmUsage
         .limit(months)
     )
     return session.exec(query).all()
-
-
-def llm_enabled(session: Session, *, tenant_id: str) -> bool:
-    row = session.get(TenantSettings, tenant_id)
-    return True if row is None else row.llm_enabled
-
-
-def set_llm_enabled(session: Session, *, tenant_id: str, enabled: bool, actor_id: str, now: datetime) -> None:
-    row = session.get(TenantSettings, tenant_id) or TenantSettings(
-        tenant_id=tenant_id, updated_by=actor_id, updated_at=now
-    )
-    audit.record(
-        session,
-        project=None,
-        tenant_id=tenant_id,
-        actor_id=actor_id,
-        at=now,
-        action="settings.llm",
-        before={"llm": row.llm_enabled},
-        after={"llm": enabled},
-    )
-    row.llm_enabled = enabled
-    row.updated_by = actor_id
-    row.updated_at = now
-    session.add(row)

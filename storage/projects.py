@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from storage import audit
 from storage.models import Member, Project
-from storage.vocab import Role
+from storage.vocab import Phase, Role
 
 
 def by_key(session: Session, *, tenant_id: str, key: str) -> Project | None:
@@ -117,3 +117,50 @@ def set_phase(session: Session, *, project: Project, phase: str, actor_id: str, 
         after={"phase": phase},
     )
     return before
+
+
+def set_digest_schedule(
+    session: Session, *, project: Project, when: str, actor_id: str, now: datetime
+) -> str:
+    """When the project's weekly digest goes out (`fri 16:00`, its timezone); returns the time before."""
+    before = project.digest_schedule
+    project.digest_schedule = when
+    _changed(session, project, "project.digest", {"digest": before}, {"digest": when}, actor_id, now)
+    return before
+
+
+def set_review_cadence(session: Session, *, project: Project, when: str, actor_id: str, now: datetime) -> str:
+    """When the project's status review falls due (`weekly thu 15:00`, or `off`); returns the one before."""
+    before = project.review_cadence
+    project.review_cadence = when
+    _changed(session, project, "project.review", {"review": before}, {"review": when}, actor_id, now)
+    return before
+
+
+def _changed(
+    session: Session,
+    project: Project,
+    action: str,
+    before: dict[str, str],
+    after: dict[str, str],
+    actor_id: str,
+    now: datetime,
+) -> None:
+    project.updated_at = now
+    session.add(project)
+    audit.record(
+        session,
+        project=project,
+        actor_id=actor_id,
+        at=now,
+        action=action,
+        ref=project.key,
+        before=before,
+        after=after,
+    )
+
+
+def active(session: Session) -> Sequence[Project]:
+    """Every tenant's projects that are not closed, by tenant and key (for the scheduler's sweeps)."""
+    query = select(Project).where(Project.phase != Phase.CLOSED)
+    return session.exec(query.order_by(col(Project.tenant_id), col(Project.key))).all()

@@ -1,6 +1,6 @@
 """The risk register."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
 from sqlmodel import Session, col, select
@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from storage import audit
 from storage.models import Project, Risk
 from storage.numbering import next_number
-from storage.vocab import RiskStatus
+from storage.vocab import Phase, RiskStatus
 
 
 def add(
@@ -75,5 +75,36 @@ def open_owned_by(session: Session, *, tenant_id: str, user_id: str) -> Sequence
             Risk.status != RiskStatus.CLOSED,
         )
         .order_by((col(Risk.probability) * col(Risk.impact)).desc(), col(Project.key), col(Risk.number))
+    )
+    return session.exec(query).all()
+
+
+def by_numbers(session: Session, *, project: Project, numbers: Collection[int]) -> Sequence[Risk]:
+    """The project's risks with these numbers, highest score first, then oldest first."""
+    query = (
+        select(Risk)
+        .where(Risk.project_id == project.id, col(Risk.number).in_(numbers))
+        .order_by((col(Risk.probability) * col(Risk.impact)).desc(), col(Risk.number))
+    )
+    return session.exec(query).all()
+
+
+def review_between(
+    session: Session, *, tenant_id: str, start: date, end: date
+) -> Sequence[tuple[Risk, Project]]:
+    """The tenant's risks not closed whose review-by date is from `start` to before `end`, in projects
+    not closed, by project and number."""
+    query = (
+        select(Risk, Project)
+        .join(Project, col(Project.id) == col(Risk.project_id))
+        .where(
+            Risk.tenant_id == tenant_id,
+            Project.tenant_id == tenant_id,
+            Project.phase != Phase.CLOSED,
+            Risk.status != RiskStatus.CLOSED,
+            col(Risk.review_by) >= start,
+            col(Risk.review_by) < end,
+        )
+        .order_by(col(Project.key), col(Risk.number))
     )
     return session.exec(query).all()

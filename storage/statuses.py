@@ -75,3 +75,33 @@ def count_since(session: Session, *, project: Project, start: datetime) -> int:
         StatusUpdate.project_id == project.id, col(StatusUpdate.created_at) >= start
     )
     return session.exec(query).one()
+
+
+def between(session: Session, *, project: Project, start: datetime, end: datetime) -> Sequence[StatusUpdate]:
+    """The updates posted after `start` and at or before `end`, oldest first."""
+    query = (
+        select(StatusUpdate)
+        .where(
+            StatusUpdate.project_id == project.id,
+            col(StatusUpdate.created_at) > start,
+            col(StatusUpdate.created_at) <= end,
+        )
+        .order_by(col(StatusUpdate.created_at), col(StatusUpdate.id))
+    )
+    return session.exec(query).all()
+
+
+def health_at(session: Session, *, project_ids: Sequence[int], at: datetime) -> dict[int, str]:
+    """Each project's health as of `at` (that of its newest update at or before it), by project id;
+    projects with no update by then are left out. One query for any number of projects."""
+    newest_first = func.row_number().over(
+        partition_by=col(StatusUpdate.project_id),
+        order_by=(col(StatusUpdate.created_at).desc(), col(StatusUpdate.id).desc()),
+    )
+    ranked = (
+        select(StatusUpdate.project_id, StatusUpdate.health, newest_first.label("rank"))
+        .where(col(StatusUpdate.project_id).in_(project_ids), col(StatusUpdate.created_at) <= at)
+        .subquery()
+    )
+    query = select(ranked.c.project_id, ranked.c.health).where(ranked.c.rank == 1)
+    return {project_id: health for project_id, health in session.exec(query).all()}

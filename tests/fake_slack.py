@@ -5,8 +5,14 @@ arguments, whichever way the SDK sent them (query string, form body or JSON body
 from the Authorization header, and answers as Slack does. Tests script faults per method: an HTTP 429
 with Retry-After, an HTTP 5xx, a 200 `{"ok": false, "error": ...}`, or a call held until the test sets
 an event (never by sleeping).
+
+OAuth installs: `installs` maps an authorization code to the `Workspace` that installing with it
+installs; oauth.v2.access exchanges the code (once) for that workspace's bot token, and auth.test then
+answers with the workspace of the token it is called with.
 """
 
+import base64
+import binascii
 import json
 import threading
 from collections import defaultdict, deque
@@ -23,6 +29,11 @@ BOT_ID = "B0BOT"
 APP_ID = "A0PMBOT"
 WORKSPACE_URL = f"https://{TEAM_DOMAIN}.slack.com/"
 
+# Methods that authenticate the app by its client id and secret rather than by a token.
+CLIENT_AUTH_METHODS = {"oauth.v2.access"}
+# Methods whose answer depends on the token they were called with.
+TOKEN_AWARE_METHODS = {"auth.test"}
+
 # Arguments Slack takes as JSON text when a call is form-encoded; recorded decoded.
 JSON_FIELDS = {"blocks", "attachments", "view", "metadata", "unfurls", "user_auth_blocks", "chunks"}
 
@@ -33,6 +44,25 @@ class Call:
     args: dict[str, Any]  # query string and body merged, JSON-in-form fields decoded
     token: str  # from "Authorization: Bearer ...", else a `token` argument
     encoding: str = ""  # how the SDK sent the arguments: "json", "form" or "query"
+    # from "Authorization: Basic ..." (client id, client secret), as slack_sdk sends oauth.v2.access's
+    basic_auth: tuple[str, str] | None = None
+
+
+@dataclass
+class Workspace:
+    """A workspace that installs pmbot through OAuth: what Slack issues to it."""
+
+    team_id: str
+    name: str
+    token: str  # the bot token oauth.v2.access hands out, xoxb-…
+    installer: str = "U0INSTALLER"
+    bot_user_id: str = BOT_USER_ID
+    bot_id: str = BOT_ID
+    scope: str = "commands,chat:write,users:read"
+
+    @property
+    def url(self) -> str:
+        return f"https://{self.name.lower().replace(' ', '-')}.slack.com/"
 
 
 @dataclass
@@ -51,6 +81,9 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     script: dict[str, deque[Behaviour]] = field(default_factory=lambda: defaultdict(deque))
     posted: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    expired: set[str] = field(default_factory=set)  # response_url names that answer 404, as after 30 min
+    # OAuth: authorization code → the workspace installing with it installs
+    installs: dict[str, Workspace] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._lock = threading.Condition()
@@ -58,6 +91,8 @@ class FakeSlack:
         self._ids = 0
         self._dms: dict[str, str] = {}
         self._holds: list[threading.Event] = []
+        self._exchanged: set[str] = set()  # codes oauth.v2.access has used up
+        self._installed: dict[str, Workspace] = {}  # bot token → its workspace
 
     # -- running
 
@@ -166,9 +201,14 @@ class FakeSlack:
             if isinstance(args[key], str) and args[key][:1] in ("[", "{"):
                 args[key] = json.loads(args[key])
         authorization = headers.get("Authorization") or ""
-        token = authorization.removeprefix("Bearer ").strip() or str(args.pop("token", ""))
+        basic_auth = _basic_auth(authorization)
+        token = (
+            "" if basic_auth else authorization.removeprefix("Bearer ").strip() or str(args.pop("token", ""))
+        )
         with self._lock:
-            self.calls.append(Call(method=method, args=args, token=token, encoding=encoding))
+            self.calls.append(
+                Call(method=method, args=args, token=token, encoding=encoding, basic_auth=basic_auth)
+            )
             script = self.script.get(method)
             behaviour = script.popleft() if script else Behaviour()
             self._lock.notify_all()
@@ -181,15 +221,23 @@ class FakeSlack:
             return behaviour.status, {"ok": False, "error": behaviour.error or "fatal_error"}, {}
         if behaviour.error is not None:
             return 200, {"ok": False, "error": behaviour.error}, {}
-        if not token:
+        if method in CLIENT_AUTH_METHODS:
+            client_id, client_secret = basic_auth or (args.get("client_id"), args.get("client_secret"))
+            if not client_id:
+                return 200, {"ok": False, "error": "invalid_client_id"}, {}
+            if not client_secret:
+                return 200, {"ok": False, "error": "bad_client_secret"}, {}
+        elif not token:
             return 200, {"ok": False, "error": "not_authed"}, {}
         answer = getattr(self, "_on_" + method.replace(".", "_"), None)
         if answer is None:
             return 200, {"ok": False, "error": "unknown_method", "req_method": method}, {}
         with self._lock:
-            return 200, answer(args), {}
+            return 200, answer(args, token) if method in TOKEN_AWARE_METHODS else answer(args), {}
 
     def _response_url(self, name: str, raw: bytes) -> tuple[int, dict[str, Any], dict[str, str]]:
+        if name in self.expired:
+            return 404, {"ok": False, "error": "expired_url"}, {}
         with self._lock:
             self.posted[name].append(json.loads(raw) if raw else {})
             self._lock.notify_all()
@@ -221,7 +269,19 @@ class FakeSlack:
 
     # -- methods: `_on_` + the Web API method with "." → "_"
 
-    def _on_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _on_auth_test(self, args: dict[str, Any], token: str) -> dict[str, Any]:
+        workspace = self._installed.get(token)
+        if workspace is not None:
+            return {
+                "ok": True,
+                "url": workspace.url,
+                "team": workspace.name,
+                "user": "pmbot",
+                "team_id": workspace.team_id,
+                "user_id": workspace.bot_user_id,
+                "bot_id": workspace.bot_id,
+                "is_enterprise_install": False,
+            }
         return {
             "ok": True,
             "url": WORKSPACE_URL,
@@ -230,6 +290,27 @@ class FakeSlack:
             "team_id": TEAM_ID,
             "user_id": BOT_USER_ID,
             "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    def _on_oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A bot-scope install of the workspace the code belongs to; a code works once."""
+        code = str(args.get("code", ""))
+        workspace = self.installs.get(code)
+        if workspace is None or code in self._exchanged:
+            return {"ok": False, "error": "invalid_code"}
+        self._exchanged.add(code)
+        self._installed[workspace.token] = workspace
+        return {
+            "ok": True,
+            "app_id": APP_ID,
+            "authed_user": {"id": workspace.installer},
+            "scope": workspace.scope,
+            "token_type": "bot",
+            "access_token": workspace.token,
+            "bot_user_id": workspace.bot_user_id,
+            "team": {"id": workspace.team_id, "name": workspace.name},
+            "enterprise": None,
             "is_enterprise_install": False,
         }
 
@@ -332,3 +413,14 @@ class FakeSlack:
             return {"ok": False, "error": "users_list_not_supplied"}
         channel = self._dms.setdefault(users, f"D{len(self._dms) + 1:08d}")
         return {"ok": True, "no_op": False, "already_open": False, "channel": {"id": channel}}
+
+
+def _basic_auth(authorization: str) -> tuple[str, str] | None:
+    """(client id, client secret) from an "Authorization: Basic ..." header, else None."""
+    if not authorization.startswith("Basic "):
+        return None
+    try:
+        client_id, _, client_secret = base64.b64decode(authorization[len("Basic ") :]).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return client_id, client_secret

@@ -82,7 +82,8 @@ def shown(call: Call) -> str:
     texts = []
     for block in call.args["view"]["blocks"]:
         texts += [block["text"]["text"]] if "text" in block else []
-        texts += [item["text"] for item in block.get("fields", []) + block.get("elements", [])]
+        for item in block.get("fields", []) + block.get("elements", []):  # context texts, button labels
+            texts.append(item["text"] if isinstance(item["text"], str) else item["text"]["text"])
     return "\n".join(texts)
 
 

@@ -1,51 +1,17 @@
 """Slack in HTTP mode: signed requests to the running server's /slack/events, the real slack_bolt and
 slack_sdk code, and a loopback Slack Web API (tests/fake_slack.py) that records what the app posts."""
 
-import asyncio
 import json
-import threading
-import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
-from slack_sdk.signature import SignatureVerifier
 
-from bot.app import create_app
-from bot.server import Running, start
 from bot.settings import CoreSettings, LlmSettings, Settings, SlackSettings, StorageSettings
 from storage.models import Project, Risk, StatusUpdate
 from tests.fake_slack import FakeSlack
-
-SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
-SLASH = json.loads((Path(__file__).parent / "data" / "slack" / "slash_command.json").read_text())
-
-
-class Server:
-    """pmbot's web server on its own event loop in a thread, as `pmbot run` would run it."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.app = create_app(settings)
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-        self.running: Running = self._wait(start(self.app, host="127.0.0.1", port=0))
-
-    def _wait(self, coroutine: Any) -> Any:
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=30)
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.running.port}{path}"
-
-    def close(self) -> None:
-        self._wait(self.running.stop())
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(timeout=30)
-        self.app.close()
+from tests.slack_server import SECRET, Server, answer, post, slash
 
 
 @pytest.fixture
@@ -70,47 +36,6 @@ def server(database, slack) -> Iterator[Server]:
     running = Server(settings)
     yield running
     running.close()
-
-
-def post(server: Server, form: dict[str, str], *, secret: str = SECRET, age: int = 0) -> tuple[int, str]:
-    """POST a form to /slack/events signed as Slack signs it (v0 HMAC of timestamp and body)."""
-    body = urlencode(form)
-    timestamp = str(int(time.time()) - age)
-    signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
-    request = urllib.request.Request(
-        server.url("/slack/events"),
-        data=body.encode(),
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "X-Slack-Request-Timestamp": timestamp,
-            "X-Slack-Signature": signature,
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as problem:
-        return problem.code, problem.read().decode()
-
-
-counter = iter(range(1, 1_000_000))
-
-
-def slash(slack: FakeSlack, text: str, **fields: str) -> dict[str, str]:
-    """A /pm payload as Slack sends it, answering to a response_url on the fake."""
-    n = next(counter)
-    return (
-        SLASH
-        | {"text": text, "trigger_id": f"{n}.738474920.trigger", "response_url": slack.response_url(f"r{n}")}
-        | fields
-    )
-
-
-def answer(slack: FakeSlack, form: dict[str, str]) -> dict[str, Any]:
-    """What pmbot posted to the command's response_url, once it arrives."""
-    name = form["response_url"].rsplit("/", 1)[1]
-    assert slack.wait_for_response(name), f"no answer arrived at {name}"
-    return slack.responses(name)[0]
 
 
 def command(server: Server, slack: FakeSlack, text: str) -> dict[str, Any]:
@@ -250,6 +175,13 @@ EVERY_VERB = [
     'glossary add "NPS" "how likely customers are to recommend us"',
     "settings llm off",
     "usage",
+    "digest preview",
+    "digest now",
+    "settings digest thu 17:00",
+    "settings review off",
+    "settings portfolio-channel <#C0PORTF|ai-portfolio>",
+    "remind off until next monday",
+    "remind on",
 ]
 
 

@@ -12,7 +12,7 @@ from bot.slack import forms
 from storage.models import Decision, Deliverable, Project, Risk, StatusUpdate
 from tests import test_slack_http
 from tests.fake_slack import WORKSPACE_URL, FakeSlack
-from tests.test_slack_http import Server, command, post, slash
+from tests.test_slack_http import Server, answer, command, post, slash
 
 server = test_slack_http.server  # fixtures: pytest finds them in this module's namespace
 slack = test_slack_http.slack
@@ -113,7 +113,10 @@ def test_risk_add_typed_alone_opens_its_form_instead_of_answering(server, slack)
         "bias",
     ]
     assert block(view, "mitigation")["element"]["multiline"] is True
-    assert json.loads(view["private_metadata"]) == {"channel": "C0CHURN"}
+    assert json.loads(view["private_metadata"]) == {
+        "channel": "C0CHURN",
+        "response_url": form["response_url"],
+    }
     assert slack.responses(form["response_url"].rsplit("/", 1)[1]) == []  # no answer: the form is it
 
 
@@ -121,7 +124,8 @@ def test_a_submitted_risk_is_recorded_and_confirmed_to_the_person_in_the_channel
     server, slack, database, count
 ):
     command(server, slack, 'project new churn "Churn model"')
-    post(server, slash(slack, "risk add"))
+    form = slash(slack, "risk add")
+    post(server, form)
     view = opened(slack)
     answers = {
         "title": "Label noise in Q3 data",
@@ -132,8 +136,9 @@ def test_a_submitted_risk_is_recorded_and_confirmed_to_the_person_in_the_channel
         "review": today(10),
     }
     assert interact(server, submission(view, answers)) == (200, None)  # closes the form
-    posted = slack.wait_for("chat.postEphemeral")[0].args
-    assert (posted["channel"], posted["user"]) == ("C0CHURN", "U0ALICE")
+    posted = answer(slack, form)  # through the command's response_url: no channel membership needed
+    assert posted["response_type"] == "ephemeral"
+    assert slack.calls_to("chat.postEphemeral") == []
     assert posted["text"].startswith("✅ Recorded R-1: Label noise in Q3 data — score 12 (p4×i3)")
     assert "Owner: <@U0BOB>" in posted["text"]
     assert posted["blocks"][0]["type"] == "section"
@@ -146,7 +151,8 @@ def test_a_submitted_risk_is_recorded_and_confirmed_to_the_person_in_the_channel
 
 def test_a_bad_value_is_shown_beside_its_field_and_nothing_is_recorded(server, slack, count):
     command(server, slack, 'project new churn "Churn model"')
-    post(server, slash(slack, "risk add"))
+    form = slash(slack, "risk add")
+    post(server, form)
     view = opened(slack)
     status, ack = interact(server, submission(view, {"title": "Label noise", "p": "9"}))
     assert status == 200
@@ -157,13 +163,14 @@ def test_a_bad_value_is_shown_beside_its_field_and_nothing_is_recorded(server, s
     assert count(Risk) == 0
     # Corrected, the same form (same view id and hash) goes through: a refusal claims nothing.
     assert interact(server, submission(view, {"title": "Label noise", "p": "2"})) == (200, None)
-    assert slack.wait_for("chat.postEphemeral")[0].args["text"].startswith("✅ Recorded R-1: Label noise")
+    assert answer(slack, form)["text"].startswith("✅ Recorded R-1: Label noise")
     assert count(Risk) == 1
 
 
 def test_a_past_due_date_is_shown_beside_the_due_field(server, slack, count):
     command(server, slack, 'project new churn "Churn model"')
-    post(server, slash(slack, "deliverable add"))
+    form = slash(slack, "deliverable add")
+    post(server, form)
     view = opened(slack)
     assert [b["block_id"] for b in view["blocks"]] == ["title", "owner", "party", "due"]
     past = datetime.now(UTC).date() - timedelta(days=3)
@@ -186,46 +193,65 @@ def test_a_past_due_date_is_shown_beside_the_due_field(server, slack, count):
         server, submission(view, {"title": "Extract", "party": "IT data team", "due": today(7)})
     )
     assert ack is None
-    assert "Owner: “IT data team”" in slack.wait_for("chat.postEphemeral")[0].args["text"]
+    assert "Owner: “IT data team”" in answer(slack, form)["text"]
     assert count(Deliverable) == 1
 
 
 def test_a_double_submission_records_once_and_confirms_once(server, slack, count):
     command(server, slack, 'project new churn "Churn model"')
-    post(server, slash(slack, "risk add"))
+    first = slash(slack, "risk add")
+    post(server, first)
     twice = submission(opened(slack), {"title": "Label noise"})
     assert interact(server, twice) == (200, None)
     assert interact(server, twice) == (200, None)
-    post(server, slash(slack, "risk add"))
+    second = slash(slack, "risk add")
+    post(server, second)
     assert interact(server, submission(opened(slack, 2), {"title": "Drift"}, view_id="V0MODAL0002")) == (
         200,
         None,
     )
-    confirmed = [c.args["text"].split(":")[0] for c in slack.wait_for("chat.postEphemeral", count=2)]
-    assert confirmed == ["✅ Recorded R-1", "✅ Recorded R-2"]
+    assert answer(slack, second)["text"].startswith("✅ Recorded R-2")
+    confirmed = [
+        reply["text"].split(":")[0] for reply in slack.responses(first["response_url"].rsplit("/", 1)[1])
+    ]
+    assert confirmed == ["✅ Recorded R-1"]
     assert count(Risk) == 2
 
 
 def test_record_as_decision_opens_a_prefilled_form_and_the_decision_keeps_the_permalink(
     server, slack, database
 ):
+    """The form opens first, since the trigger expires three seconds after the click; the permalink
+    is put in the open form afterwards."""
     command(server, slack, 'project new churn "Churn model"')
-    shortcut = payload("message_action")
+    shortcut = payload("message_action") | {"response_url": slack.response_url("shortcut")}
     assert interact(server, shortcut) == (200, None)
-    asked = slack.wait_for("chat.getPermalink")[0].args
-    assert (asked["channel"], asked["message_ts"]) == ("C0CHURN", "1790000000.000100")
     call = slack.wait_for("views.open")[0]
     assert call.args["trigger_id"] == shortcut["trigger_id"]
     view = call.args["view"]
     assert view["callback_id"] == "form:decision"
     title = "We go with gradient boosting & drop the deep net: cheaper to serve"
     assert block(view, "title")["element"]["initial_value"] == title
+    asked = slack.wait_for("chat.getPermalink")[0].args
+    assert (asked["channel"], asked["message_ts"]) == ("C0CHURN", "1790000000.000100")
+    assert [c.method for c in slack.calls if c.method in ("views.open", "chat.getPermalink")] == [
+        "views.open",
+        "chat.getPermalink",
+    ]
+    update = slack.wait_for("views.update")[0].args
+    view = update["view"]
+    assert block(view, "title")["element"]["initial_value"] == title
     permalink = f"{WORKSPACE_URL}archives/C0CHURN/p1790000000000100"
-    assert json.loads(view["private_metadata"]) == {"channel": "C0CHURN", "link": permalink}
+    assert json.loads(view["private_metadata"]) == {
+        "channel": "C0CHURN",
+        "link": permalink,
+        "response_url": shortcut["response_url"],
+    }
 
     assert interact(server, submission(view, {"because": "cheaper to serve"})) == (200, None)
-    posted = slack.wait_for("chat.postMessage")[0].args  # a decision is for the whole channel
-    assert posted["channel"] == "C0CHURN"
+    assert slack.wait_for_response("shortcut")
+    posted = slack.responses("shortcut")[0]
+    assert posted["response_type"] == "in_channel"  # a decision is for the whole channel
     assert posted["text"].startswith(f"✅ Recorded D-1: {title.replace('&', '&amp;')}")
     assert f"Source: {permalink}" in posted["text"]
     with database.session(write=False) as db:
@@ -263,7 +289,7 @@ def test_status_alone_shows_the_latest_with_a_button_that_opens_the_status_form(
     button = actions["elements"][0]
     assert button["text"]["text"] == "Post a status"
 
-    click = payload("block_actions")
+    click = payload("block_actions") | {"response_url": slack.response_url("button")}
     click["actions"][0] |= {
         "action_id": button["action_id"],
         "value": button["value"],
@@ -277,17 +303,19 @@ def test_status_alone_shows_the_latest_with_a_button_that_opens_the_status_form(
 
     answers = {"health": "at-risk", "what": "F1 dropped from 0.78 to 0.71"}
     assert interact(server, submission(view, answers)) == (200, None)
-    recorded, summary = slack.wait_for("chat.postMessage", count=2)
-    assert recorded.args["channel"] == "C0CHURN"
-    assert recorded.args["text"].startswith("✅ Status of churn recorded")
-    assert summary.args["text"].startswith("For sponsors, churn: Churn model is at risk")
+    assert slack.wait_for_response("button", count=2)
+    recorded, summary = slack.responses("button")
+    assert (recorded["response_type"], summary["response_type"]) == ("in_channel", "in_channel")
+    assert recorded["text"].startswith("✅ Status of churn recorded")
+    assert summary["text"].startswith("For sponsors, churn: Churn model is at risk")
     assert count(StatusUpdate) == 1
     assert command(server, slack, "status on-track fine")["blocks"][-1]["type"] != "actions"
 
 
 def test_a_kpi_form_becomes_the_typed_command_and_its_checks_show_beside_the_target(server, slack, count):
     command(server, slack, 'project new churn "Churn model"')
-    post(server, slash(slack, "kpi add"))
+    form = slash(slack, "kpi add")
+    post(server, form)
     view = opened(slack)
     answers = {
         "name": "p95 latency",
@@ -302,10 +330,8 @@ def test_a_kpi_form_becomes_the_typed_command_and_its_checks_show_beside_the_tar
         "errors": {"target": "With lower-is-better the target must be below the baseline."},
     }
     assert interact(server, submission(view, answers | {"target": "300"})) == (200, None)
-    assert (
-        slack.wait_for("chat.postEphemeral")[0]
-        .args["text"]
-        .startswith("✅ Recorded KPI p95 latency: baseline 800 → target 300 ms (lower is better)")
+    assert answer(slack, form)["text"].startswith(
+        "✅ Recorded KPI p95 latency: baseline 800 → target 300 ms (lower is better)"
     )
 
 
@@ -313,15 +339,32 @@ def test_a_submission_too_slow_for_the_ack_closes_the_form_and_is_answered_in_a_
     """Slack wants the ack within three seconds: past ACK_BUDGET the form closes, and even an error
     comes as a message, with what was entered so that it is not lost."""
     command(server, slack, 'project new churn "Churn model"')
-    post(server, slash(slack, "risk add"))
+    form = slash(slack, "risk add")
+    post(server, form)
     view = opened(slack)
     held = slack.hold_next("users.info")  # the first thing the submission waits for
-    assert interact(server, submission(view, {"title": "Label noise", "p": "9"})) == (200, None)
+    by_bob = submission(view, {"title": "Label noise", "p": "9"})
+    by_bob["user"] |= {"id": "U0BOB", "username": "bob", "name": "bob"}  # whose timezone is not cached yet
+    assert interact(server, by_bob) == (200, None)
     held.set()
-    answer = slack.wait_for("chat.postEphemeral")[0].args["text"]
-    assert answer.startswith("❌ Probability (p) must be a whole number from 1 to 5")
-    assert 'You entered: risk add "Label noise" p "9" i "3"' in answer
+    text = answer(slack, form)["text"]
+    assert text.startswith("❌ Probability (p) must be a whole number from 1 to 5")
+    assert 'You entered: risk add "Label noise" p "9" i "3"' in text
     assert count(Risk) == 0
+
+
+def test_an_answer_whose_response_url_expired_goes_to_the_channel_instead(server, slack, count):
+    """A response_url lasts 30 minutes: a form left open longer is answered with chat.postEphemeral."""
+    command(server, slack, 'project new churn "Churn model"')
+    form = slash(slack, "risk add")
+    post(server, form)
+    view = opened(slack)
+    slack.expired.add(form["response_url"].rsplit("/", 1)[1])
+    assert interact(server, submission(view, {"title": "Label noise"})) == (200, None)
+    posted = slack.wait_for("chat.postEphemeral")[0].args
+    assert (posted["channel"], posted["user"]) == ("C0CHURN", "U0ALICE")
+    assert posted["text"].startswith("✅ Recorded R-1: Label noise")
+    assert count(Risk) == 1
 
 
 def test_whatever_is_typed_in_a_field_stays_in_that_field():

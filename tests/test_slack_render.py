@@ -1,10 +1,10 @@
 import re
 
 import pytest
-from slack_sdk.models.blocks import Block, ContextBlock, SectionBlock
+from slack_sdk.models.blocks import ActionsBlock, Block, ContextBlock, SectionBlock
 
 from bot.slack.render import blocks, escape, fallback_text, mrkdwn, plain
-from handlers.reply import Code, Field, Mention, Reply, Section, Tone, line
+from handlers.reply import Action, Code, Field, Mention, Reply, Section, Tone, from_json, line, to_json
 
 WORD_JOINER = "\u2060"
 
@@ -15,11 +15,11 @@ def valid(reply: Reply) -> list[dict]:
     assert 1 <= len(out) <= 50
     for block in out:
         parsed = Block.parse(block)
-        assert isinstance(parsed, SectionBlock | ContextBlock)
+        assert isinstance(parsed, SectionBlock | ContextBlock | ActionsBlock)
         parsed.validate_json()
         assert parsed.to_dict() == block  # nothing Block Kit does not know about
         texts = [block["text"]] if "text" in block else []
-        texts += block.get("fields", []) + block.get("elements", [])
+        texts += block.get("fields", []) + (block.get("elements", []) if block["type"] == "context" else [])
         for text in texts:
             assert text["type"] == "mrkdwn"
             assert text["text"].strip()
@@ -214,3 +214,44 @@ def test_the_fallback_text_is_at_most_3000_characters():
     assert len(text) <= 3000
     assert text.startswith("Long Long")
     assert text.endswith("…")
+
+
+def _listed(count: int) -> Reply:
+    actions = (
+        Action("Done", "churn: deliverable done A-{n}"),
+        Action("Snooze 1 day", "churn: deliverable snooze A-{n} tomorrow"),
+    )
+    return Reply(
+        headline=line("Open deliverables"),
+        sections=(
+            Section(
+                "",
+                tuple(line(f"A-{n} · Part <!here>") for n in range(count)),
+                tuple(tuple(Action(a.label, a.command.format(n=n)) for a in actions) for n in range(count)),
+            ),
+        ),
+    )
+
+
+def test_an_items_actions_become_buttons_under_it():
+    out = valid(_listed(2))
+    assert [b["type"] for b in out] == ["section", "section", "actions", "section", "actions"]
+    assert out[1]["text"]["text"] == "A-0 · Part &lt;!here&gt;"
+    done, snooze = out[4]["elements"]
+    assert (done["text"]["text"], done["value"]) == ("Done", "churn: deliverable done A-1")
+    assert done["action_id"] != snooze["action_id"]  # unique within their block
+
+
+def test_a_list_too_long_for_buttons_under_each_item_gets_a_menu_beside_each():
+    out = valid(_listed(40))
+    menus = [b["accessory"] for b in out if "accessory" in b]
+    assert len(menus) == 40
+    assert [o["value"] for o in menus[39]["options"]] == [
+        "churn: deliverable done A-39",
+        "churn: deliverable snooze A-39 tomorrow",
+    ]
+
+
+def test_actions_survive_the_stored_reply_a_repeated_request_gets():
+    reply = _listed(3)
+    assert from_json(to_json(reply)) == reply

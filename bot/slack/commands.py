@@ -1,27 +1,34 @@
-"""`/pm`: acknowledged at once, carried out on pmbot's own worker pool, answered through response_url.
+"""Commands typed (`/pm …`) or clicked (a button under an item): acknowledged at once, carried out on
+pmbot's own worker pool, answered through the request's response_url.
 
-Slack wants an answer within three seconds; the database and the LLM may take longer, so the listener
-acks first. Blocking work never runs on the event loop: it goes to the bounded pool. A verb that has a
-form, typed alone (`/pm risk add`), opens the form instead (bot/slack/modals.py).
+Slack wants an answer within three seconds; the database and the LLM may take longer, so listeners
+ack first. Blocking work never runs on the event loop: it goes to the bounded pool. A verb that has a
+form, typed alone (`/pm risk add`), opens the form instead (bot/slack/modals.py). A button's value is
+the command it stands for (`churn: deliverable done A-3`, see handlers.reply.Action), so a click goes
+through the very same verb as typing it; in the App Home, which has no response_url, the refreshed
+home is the answer and an error opens a small modal.
 """
 
 import asyncio
 import logging
+import re
 from concurrent.futures import Executor
 from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import SLASH
-from bot.slack.forms import buttons
+from bot.slack.forms import buttons, result
 from bot.slack.home import publish_home
 from bot.slack.modals import open_for_typed
 from bot.slack.people import Timezones
-from bot.slack.render import blocks, fallback_text
+from bot.slack.render import RUN, blocks, fallback_text
 from handlers.command import Command
-from handlers.reply import Tone
+from handlers.later import Outcome
+from handlers.reply import Reply, Tone
 from handlers.service import CommandService
 
 log = logging.getLogger(__name__)
@@ -43,8 +50,47 @@ def to_command(body: dict[str, Any]) -> Command:
     )
 
 
-def register(app: AsyncApp, commands: CommandService, pool: Executor) -> None:
-    timezones = Timezones()
+def clicked_command(body: dict[str, Any], action: dict[str, Any]) -> Command:
+    """A button (or ⋯ menu choice) as the command it stands for; a repeat of the same click (Socket
+    Mode redelivers) has the same trigger id and is carried out once."""
+    value = action.get("value") or (action.get("selected_option") or {}).get("value") or ""
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+    return Command(
+        tenant_id=str((body.get("team") or {}).get("id") or body["user"]["team_id"]),
+        user_id=body["user"]["id"],
+        channel_id=channel or "",
+        text=value,
+        request_id=f"slack-action-{body['trigger_id']}",
+    )
+
+
+async def _respond(respond: AsyncRespond, reply: Reply, extra: list[dict[str, Any]] | None = None) -> None:
+    await respond(
+        text=fallback_text(reply),
+        blocks=blocks(reply) + (extra or []),
+        response_type="in_channel" if reply.public else "ephemeral",
+        replace_original=False,
+    )
+
+
+def register(app: AsyncApp, commands: CommandService, pool: Executor, timezones: Timezones) -> None:
+    async def carry_out(command: Command, client: AsyncWebClient) -> tuple[Command, Outcome]:
+        command = replace(command, user_tz=await timezones.of(client, command.tenant_id, command.user_id))
+        return command, await asyncio.get_running_loop().run_in_executor(pool, commands.handle, command)
+
+    async def follow_up(
+        command: Command, outcome: Outcome, client: AsyncWebClient, respond: AsyncRespond | None
+    ) -> None:
+        """After the answer: the person's home, which may show the change, then slow work the command
+        left (an LLM summary), answered through response_url too (no channel membership needed)."""
+        if outcome.reply.tone is Tone.OK and not outcome.repeated:
+            await publish_home(client, commands, pool, command.tenant_id, command.user_id, command.user_tz)
+        if respond is None:  # in the App Home: commands with slow work are never clicked there
+            return
+        for job in outcome.later:
+            follow = await asyncio.get_running_loop().run_in_executor(pool, commands.run_later, job)
+            if follow is not None:
+                await _respond(respond, follow)  # a summary is public, a digest preview is not
 
     @app.command(SLASH)
     async def on_pm(
@@ -52,25 +98,36 @@ def register(app: AsyncApp, commands: CommandService, pool: Executor) -> None:
     ) -> None:
         await ack()
         command = to_command(body)
-        if await open_for_typed(client, commands.registry, command, body["trigger_id"]):  # `/pm risk add`
+        if await open_for_typed(
+            client, commands.registry, command, body["trigger_id"], body.get("response_url")
+        ):
             return
-        command = replace(command, user_tz=await timezones.of(client, command.tenant_id, command.user_id))
-        loop = asyncio.get_running_loop()
-        outcome = await loop.run_in_executor(pool, commands.handle, command)
-        await respond(
-            text=fallback_text(outcome.reply),
-            blocks=blocks(outcome.reply) + buttons(commands.registry, command.text, outcome.reply),
-            response_type="in_channel" if outcome.reply.public else "ephemeral",
-            replace_original=False,
-        )
-        if outcome.reply.tone is Tone.OK:  # something was recorded: their home may show it
-            await publish_home(client, commands, pool, command.tenant_id, command.user_id, command.user_tz)
-        for job in outcome.later:  # through response_url too: no channel membership or extra scope needed
-            follow = await loop.run_in_executor(pool, commands.run_later, job)
-            if follow is not None:
-                await respond(
-                    text=fallback_text(follow),
-                    blocks=blocks(follow),
-                    response_type="in_channel",
-                    replace_original=False,
+        command, outcome = await carry_out(command, client)
+        await _respond(respond, outcome.reply, buttons(commands.registry, command.text, outcome.reply))
+        await follow_up(command, outcome, client, respond)
+
+    @app.action(re.compile("^" + re.escape(RUN)))
+    async def on_click(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+    ) -> None:
+        await ack()
+        command, outcome = await carry_out(clicked_command(body, action), client)
+        if outcome.repeated:
+            return
+        in_message = bool(body.get("response_url"))
+        if in_message:
+            await _respond(respond, outcome.reply)
+        elif outcome.reply.tone is Tone.ERROR:  # in the App Home: nowhere to say why but a modal
+            try:
+                await client.views_open(
+                    trigger_id=body["trigger_id"], view=result("pmbot", blocks(outcome.reply))
                 )
+            except SlackApiError as problem:
+                log.warning(
+                    "could not tell %s why a click failed: %s", command.user_id, problem.response.get("error")
+                )
+        await follow_up(command, outcome, client, respond if in_message else None)

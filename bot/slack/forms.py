@@ -9,7 +9,7 @@ tied to the verb's argument (`Param` name) it fills, so an error about that argu
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from handlers.errors import CommandError
@@ -65,6 +65,7 @@ class Metadata:
     channel: str | None = None  # where the command would have been typed; None from a global shortcut
     project: str | None = None  # a key typed with the command (`churn: risk add`)
     link: str | None = None  # a decision's source message
+    response_url: str | None = None  # of the command, button or shortcut that opened the form
 
     def dumps(self) -> str:
         return json.dumps({key: value for key, value in asdict(self).items() if value is not None})
@@ -72,7 +73,7 @@ class Metadata:
     @classmethod
     def loads(cls, text: str) -> "Metadata":
         data = json.loads(text or "{}")
-        return cls(channel=data.get("channel"), project=data.get("project"), link=data.get("link"))
+        return cls(**{field.name: data.get(field.name) for field in fields(cls)})
 
 
 class FieldError(Exception):
@@ -266,9 +267,9 @@ def notice(title: str, text: str) -> dict[str, Any]:
     }
 
 
-def result(form: Form, blocks: list[dict[str, Any]]) -> dict[str, Any]:
-    """The modal after a submission that has no channel to answer in: the reply, and a Close button."""
-    return {"type": "modal", "title": _plain(form.title, 24), "close": _plain("Close", 24), "blocks": blocks}
+def result(title: str, blocks: list[dict[str, Any]]) -> dict[str, Any]:
+    """A modal showing an answer that has nowhere else to go, with a Close button."""
+    return {"type": "modal", "title": _plain(title, 24), "close": _plain("Close", 24), "blocks": blocks}
 
 
 # -- the submission

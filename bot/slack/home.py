@@ -23,9 +23,7 @@ from handlers.service import CommandService
 log = logging.getLogger(__name__)
 
 
-def register(app: AsyncApp, commands: CommandService, pool: Executor) -> None:
-    timezones = Timezones()
-
+def register(app: AsyncApp, commands: CommandService, pool: Executor, timezones: Timezones) -> None:
     @app.event("app_home_opened", middleware=[once(commands, pool)])
     async def on_home_opened(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("tab") != "home":  # the Messages tab is turned off in manifest.yml

@@ -24,6 +24,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.slack import forms
 from bot.slack.home import publish_home
@@ -44,24 +45,25 @@ LOG_RISK = "log_risk"  # the global shortcut
 
 
 async def open_for_typed(
-    client: AsyncWebClient, registry: Registry, command: Command, trigger_id: str
+    client: AsyncWebClient, registry: Registry, command: Command, trigger_id: str, response_url: str | None
 ) -> bool:
     """Open the form of a verb typed alone (`/pm risk add`); False when it has none or Slack refused,
     so that the command is answered as typed (with its usage)."""
     bare = forms.bare_verb(registry, command.text)
     if bare is None or bare.verb not in forms.TYPED_ALONE:
         return False
-    metadata = forms.Metadata(channel=command.channel_id, project=bare.project)
-    return await _open(client, trigger_id, forms.view(forms.FORMS[bare.verb], metadata))
+    metadata = forms.Metadata(channel=command.channel_id, project=bare.project, response_url=response_url)
+    return await _open(client, trigger_id, forms.view(forms.FORMS[bare.verb], metadata)) is not None
 
 
-async def _open(client: AsyncWebClient, trigger_id: str, view: dict[str, Any]) -> bool:
+async def _open(client: AsyncWebClient, trigger_id: str, view: dict[str, Any]) -> dict[str, Any] | None:
+    """The view as Slack opened it, or None when it could not."""
     try:
-        await client.views_open(trigger_id=trigger_id, view=view)
+        opened = await client.views_open(trigger_id=trigger_id, view=view)
     except SlackApiError as problem:  # e.g. expired_trigger_id: more than three seconds went by
         log.warning("views.open failed: %s", problem.response.get("error"))
-        return False
-    return True
+        return None
+    return dict(opened.get("view") or {})
 
 
 def _team(body: dict[str, Any]) -> str:
@@ -72,10 +74,23 @@ def _unescaped(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-async def _say(client: AsyncWebClient, reply: Reply, *, user: str, channel: str | None, public: bool) -> None:
-    """Post `reply` where the command would have answered: in the channel for all or for the person
-    only; in the person's DM with pmbot when there is no channel or pmbot cannot post in it."""
-    text, content = fallback_text(reply), blocks(reply)
+async def _say(
+    client: AsyncWebClient, reply: Reply, *, user: str, metadata: forms.Metadata, public: bool
+) -> None:
+    """Post `reply` where the command would have answered: through the response_url of what opened
+    the form (which needs no channel membership, but lasts 30 minutes), else in the channel for all or
+    for the person only; in the person's DM with pmbot when there is no channel or nothing else worked."""
+    text, content, channel = fallback_text(reply), blocks(reply), metadata.channel
+    if metadata.response_url:
+        hook = AsyncWebhookClient(metadata.response_url, timeout=10)
+        answer = {"text": text, "blocks": content, "response_type": "in_channel" if public else "ephemeral"}
+        try:
+            sent = await hook.send_dict({**answer, "replace_original": False})
+            if sent.status_code == 200:
+                return
+            log.info("the form's response_url refused the answer (HTTP %s)", sent.status_code)
+        except (OSError, TimeoutError) as problem:
+            log.warning("could not answer through the form's response_url: %s", problem)
     try:
         if channel is None:
             await client.chat_postMessage(channel=user, text=text, blocks=content)
@@ -93,9 +108,7 @@ async def _say(client: AsyncWebClient, reply: Reply, *, user: str, channel: str 
             log.warning("could not answer %s directly either: %s", user, problem.response.get("error"))
 
 
-def register(app: AsyncApp, commands: CommandService, pool: Executor) -> None:
-    timezones = Timezones()
-
+def register(app: AsyncApp, commands: CommandService, pool: Executor, timezones: Timezones) -> None:
     @app.action(forms.OPEN_FORM)
     async def on_button(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
@@ -106,22 +119,31 @@ def register(app: AsyncApp, commands: CommandService, pool: Executor) -> None:
         if form is None:
             return
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-        metadata = forms.Metadata(channel=channel, project=asked.get("project"))
+        metadata = forms.Metadata(
+            channel=channel, project=asked.get("project"), response_url=body.get("response_url")
+        )
         await _open(client, body["trigger_id"], forms.view(form, metadata))
 
     @app.message_shortcut(RECORD_DECISION)
     async def on_record_decision(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        """Open the form first (its trigger expires three seconds after the click), then fetch the
+        message's permalink and put it in the open form, keeping whatever was typed meanwhile."""
         await ack()
         channel, message = body["channel"]["id"], body["message"]
+        metadata = forms.Metadata(channel=channel, response_url=body.get("response_url"))
+        prefill = {"title": _unescaped(message.get("text") or "").strip()}
+        opened = await _open(
+            client, body["trigger_id"], forms.view(forms.DECISION, metadata, prefill=prefill)
+        )
+        if opened is None:
+            return
         try:
             found = await client.chat_getPermalink(channel=channel, message_ts=message["ts"])
-            link = found.get("permalink")
+            linked = replace(metadata, link=found.get("permalink"))
+            view = forms.view(forms.DECISION, linked, prefill=prefill)
+            await client.views_update(view_id=opened["id"], hash=opened.get("hash"), view=view)
         except SlackApiError as problem:  # the decision can still be recorded, without its source
-            log.warning("chat.getPermalink failed: %s", problem.response.get("error"))
-            link = None
-        metadata = forms.Metadata(channel=channel, link=link)
-        prefill = {"title": _unescaped(message.get("text") or "").strip()}
-        await _open(client, body["trigger_id"], forms.view(forms.DECISION, metadata, prefill=prefill))
+            log.warning("could not link the decision to its message: %s", problem.response.get("error"))
 
     @app.global_shortcut(LOG_RISK)
     async def on_log_risk(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -177,25 +199,25 @@ def register(app: AsyncApp, commands: CommandService, pool: Executor) -> None:
             if reply.tone is Tone.ERROR:
                 reply = replace(reply, notes=(*reply.notes, line("You entered: ", Code(submission.text))))
             if not outcome.repeated:
-                await _say(client, reply, user=user_id, channel=metadata.channel, public=reply.public)
+                await _say(client, reply, user=user_id, metadata=metadata, public=reply.public)
         else:
             if outcome.reply.tone is Tone.ERROR:
                 errors = forms.field_errors(form, outcome.reply, submission, has_project=has_project)
                 await ack(response_action="errors", errors=errors)
                 return
             if metadata.channel is None:  # nowhere to post: the form shows the answer
-                await ack(response_action="update", view=forms.result(form, blocks(outcome.reply)))
+                await ack(response_action="update", view=forms.result(form.title, blocks(outcome.reply)))
             else:
                 await ack()
                 if not outcome.repeated:
                     reply = outcome.reply
-                    await _say(client, reply, user=user_id, channel=metadata.channel, public=reply.public)
+                    await _say(client, reply, user=user_id, metadata=metadata, public=reply.public)
         if outcome.reply.tone is Tone.OK and not outcome.repeated:
             await publish_home(client, commands, pool, tenant_id, user_id, tz)
         for job in outcome.later:
             follow = await asyncio.get_running_loop().run_in_executor(pool, commands.run_later, job)
             if follow is not None:
-                await _say(client, follow, user=user_id, channel=metadata.channel, public=True)
+                await _say(client, follow, user=user_id, metadata=metadata, public=follow.public)
 
 
 def _projects_of(commands: CommandService, tenant_id: str) -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ reply must always post.
 import re
 from typing import Any
 
-from handlers.reply import Code, Line, Mention, Reply, Tone
+from handlers.reply import Action, Code, Line, Mention, Reply, Section, Tone
 
 ICONS = {Tone.OK: "✅ ", Tone.ERROR: "❌ ", Tone.INFO: ""}
 
@@ -17,7 +17,11 @@ MAX_SECTION_TEXT = 3000  # section text, and each context element
 MAX_FIELD_TEXT = 2000  # each item of a section's fields
 MAX_FIELDS = 10  # per section
 MAX_FALLBACK_TEXT = 3000
+MAX_BUTTON_TEXT = 75
+MAX_BUTTON_VALUE = 2000
+MAX_OPTION_VALUE = 150  # an overflow menu's option
 ELLIPSIS = "…"
+RUN = "pmbot-run"  # action_id prefix of the buttons that run their value as a command (actions.py)
 EMPTY = "—"  # Slack rejects empty text objects
 
 _USER_ID = re.compile(r"[UW][A-Z0-9]+")
@@ -112,9 +116,48 @@ def _field_sections(reply: Reply) -> list[dict[str, Any]]:
     ]
 
 
-def _list_sections(reply: Reply) -> list[dict[str, Any]]:
+def _plain_text(text: str, limit: int) -> dict[str, Any]:
+    return {"type": "plain_text", "text": truncate(text.strip() or EMPTY, limit), "emoji": True}
+
+
+def _button(action: Action, n: int) -> dict[str, Any]:
+    return {
+        "type": "button",
+        "action_id": f"{RUN}:{n}",  # unique within its actions block
+        "text": _plain_text(action.label, MAX_BUTTON_TEXT),
+        "value": action.command[:MAX_BUTTON_VALUE],
+    }
+
+
+def _overflow(actions: tuple[Action, ...]) -> dict[str, Any]:
+    options = [
+        {"text": _plain_text(a.label, MAX_BUTTON_TEXT), "value": a.command[:MAX_OPTION_VALUE]}
+        for a in actions
+    ]
+    return {"type": "overflow", "action_id": f"{RUN}:menu", "options": options}
+
+
+def _with_actions(section: Section, *, compact: bool) -> list[dict[str, Any]]:
+    """Each item its own block with its buttons under it; `compact`, the buttons folded into a ⋯ menu
+    beside the item (one block per item instead of two, for long lists)."""
+    out = [_section(_bold(escape(section.title)))] if section.title.strip() else []
+    for index, item in enumerate(section.items):
+        block = _section(mrkdwn(item))
+        actions = section.actions_of(index)
+        if actions and compact:
+            block["accessory"] = _button(actions[0], 0) if len(actions) == 1 else _overflow(actions[:5])
+        out.append(block)
+        if actions and not compact:
+            out.append({"type": "actions", "elements": [_button(a, n) for n, a in enumerate(actions)]})
+    return out
+
+
+def _list_sections(reply: Reply, *, compact: bool = False) -> list[dict[str, Any]]:
     out = []
     for section in reply.sections:
+        if section.actions:
+            out += _with_actions(section, compact=compact)
+            continue
         lines = [_bold(escape(section.title))] if section.title.strip() else []
         lines += [f"• {mrkdwn(item)}" for item in section.items]
         if lines:
@@ -141,6 +184,8 @@ def _context(lines: list[str]) -> dict[str, Any]:
 def blocks(reply: Reply) -> list[dict[str, Any]]:
     """The reply as Block Kit: headline, fields, sections, then notes and usage in small print."""
     body = [_headline(reply), *_field_sections(reply), *_list_sections(reply)]
+    if len(body) > MAX_BLOCKS - 1:  # too long with buttons under each item: menus beside them instead
+        body = [_headline(reply), *_field_sections(reply), *_list_sections(reply, compact=True)]
     small_print = [text for text in (mrkdwn(note) for note in reply.notes) if text.strip()]
     small_print += _usage_lines(reply.usage)
     tail = [_context(small_print)] if small_print else []

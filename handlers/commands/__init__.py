@@ -3,12 +3,15 @@
 from handlers.commands import (
     decisions,
     deliverables,
+    digests,
     glossary,
     kpis,
     llm,
     phase,
     projects,
+    remind,
     risks,
+    schedule,
     status,
     summaries,
 )
@@ -27,6 +30,9 @@ def build_registry() -> Registry:
     registry.include(kpis)
     registry.include(phase)
     registry.include(summaries)
+    registry.include(digests)
     registry.include(glossary)
+    registry.include(schedule)
     registry.include(llm)
+    registry.include(remind)
     return registry

@@ -136,5 +136,11 @@ def deliverables_list(ctx: Context, *, which: str | None = None) -> Reply:
         )
     return Reply(
         headline=line(f"{label} of {ctx.project.key}, soonest due first"),
-        sections=(Section("", tuple(show.deliverable_line(d, ctx.today) for d in found)),),
+        sections=(
+            Section(
+                "",
+                tuple(show.deliverable_line(d, ctx.today) for d in found),
+                tuple(show.deliverable_actions(d, ctx.project.key) for d in found),
+            ),
+        ),
     )

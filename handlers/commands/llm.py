@@ -6,7 +6,7 @@ from handlers.command import Context
 from handlers.registry import Param, verb
 from handlers.reply import Reply, Section, Tone, line
 from handlers.values import choice
-from storage import llm
+from storage import llm, tenant_settings
 
 
 class Switch(StrEnum):
@@ -26,7 +26,7 @@ def settings_llm(ctx: Context, *, switch: str) -> Reply:
 
     Before any text leaves, e-mail addresses, phone numbers, IBANs, card numbers and secrets are removed.
     """
-    llm.set_llm_enabled(
+    tenant_settings.set_llm_enabled(
         ctx.db, tenant_id=ctx.tenant_id, enabled=switch == Switch.ON, actor_id=ctx.actor, now=ctx.now
     )
     what = (
@@ -41,7 +41,7 @@ def settings_llm(ctx: Context, *, switch: str) -> Reply:
 def usage(ctx: Context) -> Reply:
     """Show the LLM calls and tokens this workspace used, month by month."""
     months = llm.usage(ctx.db, tenant_id=ctx.tenant_id, months=12)
-    state = "on" if llm.llm_enabled(ctx.db, tenant_id=ctx.tenant_id) else "off"
+    state = "on" if tenant_settings.llm_enabled(ctx.db, tenant_id=ctx.tenant_id) else "off"
     if not months:
         return Reply(headline=line(f"No LLM use recorded for this workspace (LLM use is {state})."))
     rows = tuple(

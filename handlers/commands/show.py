@@ -3,7 +3,7 @@
 import math
 from datetime import date
 
-from handlers.reply import Inline, Line, Mention, line
+from handlers.reply import Action, Inline, Line, Mention, line
 from storage.models import Deliverable, Kpi, Risk
 from storage.vocab import Health
 
@@ -53,6 +53,16 @@ def deliverable_line(item: Deliverable, today: date, *, owner: bool = True) -> L
         f"{item.ref} · {item.title}",
         *((" · ", deliverable_owner(item)) if owner else ()),
         f" · {when}",
+    )
+
+
+def deliverable_actions(item: Deliverable, project_key: str) -> tuple[Action, ...]:
+    """Done and snooze at one click, for an open deliverable in a list or a reminder."""
+    command = f"{project_key}: deliverable"
+    return (
+        Action("Done", f"{command} done {item.ref}"),
+        Action("Snooze 1 day", f"{command} snooze {item.ref} tomorrow"),
+        Action("Snooze 1 week", f"{command} snooze {item.ref} in 1 week"),
     )
 
 

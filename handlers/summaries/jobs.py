@@ -32,7 +32,8 @@ def project_context(db: Session, project: Project) -> ProjectContext:
     )
 
 
-def _update(row: StatusUpdate) -> Update:
+def update_of(row: StatusUpdate) -> Update:
+    """A saved status update as the summarizer reads it."""
     return Update(health=row.health, text=row.text, author=f"@{row.author_id}", at=row.created_at)
 
 
@@ -47,7 +48,10 @@ def summary_reply(title: str, result: Result[Summary]) -> Reply:
 def _reply(headline: str, sections: list[Section], asks: list[str], source: str) -> Reply:
     if asks:
         sections.append(Section("Needed from you", tuple(line(a) for a in asks)))
-    return Reply(headline=line(headline), sections=tuple(sections), notes=(line(SOURCE_NOTE[source]),))
+    # Summaries are for the channel: posted there once ready, whoever asked.
+    return Reply(
+        headline=line(headline), sections=tuple(sections), notes=(line(SOURCE_NOTE[source]),), public=True
+    )
 
 
 def digest_reply(title: str, result: Result[Digest], updates: Sequence[StatusUpdate], tz_name: str) -> Reply:
@@ -72,7 +76,7 @@ def summarize_status(services: Services, *, tenant_id: str, status_id: int) -> R
         if row is None or project is None:
             return None
         context = project_context(db, project)
-    result = services.summarizer.status(tenant_id=tenant_id, update=_update(row), context=context)
+    result = services.summarizer.status(tenant_id=tenant_id, update=update_of(row), context=context)
     with services.database.session(write=True) as db:
         fresh = statuses.get(db, tenant_id=tenant_id, status_id=status_id)
         assert fresh is not None
@@ -90,7 +94,7 @@ def summarize_since(services: Services, *, tenant_id: str, project_key: str, sta
         rows = statuses.since(db, project=project, start=start)
         context = project_context(db, project)
     result = services.summarizer.updates(
-        tenant_id=tenant_id, updates=[_update(r) for r in rows], context=context
+        tenant_id=tenant_id, updates=[update_of(r) for r in rows], context=context
     )
     return digest_reply(f"{project.key} since {start:%a %d %b}", result, rows, project.timezone)
 

@@ -20,7 +20,7 @@ from handlers.safe_output import sanitize
 from handlers.summaries import offline
 from handlers.summaries.llm import Answer, Llm, LlmError, json_object, prompt
 from handlers.summaries.model import Digest, ProjectContext, Result, Summary, T, Update
-from storage import glossary, llm
+from storage import glossary, llm, tenant_settings
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -132,7 +132,7 @@ class Summarizer:
             return Result(fallback, "offline", "no LLM is configured")
         key = _key(version, self.llm.model, self.llm.language, data)
         with self.database.session(write=False) as db:
-            if not llm.llm_enabled(db, tenant_id=tenant_id):
+            if not tenant_settings.llm_enabled(db, tenant_id=tenant_id):
                 return Result(fallback, "offline", "LLM use is off for this workspace")
             hit = llm.cached(db, key=key)
         if hit is not None:
