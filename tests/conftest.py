@@ -3,6 +3,7 @@ a driven clock, and `chat`, which sends commands through the real registry and s
 what a console user would read.
 """
 
+import itertools
 import os
 import shutil
 import uuid
@@ -114,6 +115,9 @@ def service(database: Database, clock: Clock) -> CommandService:
     return CommandService(database=database, registry=build_registry(), default_tz="UTC", clock=clock)
 
 
+_requests = itertools.count(1)  # each command a request id of its own, whichever chat sends it
+
+
 class Chat:
     """Talk to pmbot as one person in one channel: `chat("risks")` returns the reply as text."""
 
@@ -122,18 +126,16 @@ class Chat:
     ) -> None:
         self.service = service
         self.user, self.channel, self.tenant, self.tz = user, channel, tenant, tz
-        self.sent = 0
         self.pending: tuple[Job, ...] = ()
 
     def reply(self, text: str, *, request_id: str | None = None) -> Reply:
         """The immediate reply; the work the command left waits in `pending` until `later()`."""
-        self.sent += 1
         command = Command(
             tenant_id=self.tenant,
             user_id=self.user,
             channel_id=self.channel,
             text=text,
-            request_id=request_id or f"{self.tenant}-{self.user}-{id(self)}-{self.sent}",
+            request_id=request_id or f"{self.tenant}-{self.user}-{next(_requests)}",
             user_tz=self.tz,
         )
         outcome = self.service.handle(command)
