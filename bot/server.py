@@ -1,6 +1,6 @@
 """pmbot as a service: one aiohttp server and one event loop for Slack's HTTP endpoint (and, for OAuth
 distribution, its install pages), health checks and (later) Teams, with Socket Mode beside it when
-configured.
+configured, and the scheduler (reminders, digests) ticking on the same loop.
 """
 
 import asyncio
@@ -14,7 +14,9 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.app import App
-from bot.slack.app import create_slack_app
+from bot.slack.app import create_slack_app, workspace_clients
+from bot.slack.notifier import SlackNotifier
+from scheduler.runner import Scheduler
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +55,11 @@ class Running:
     runner: web.AppRunner
     pool: ThreadPoolExecutor
     socket_mode: AsyncSocketModeHandler | None
+    scheduler: Scheduler | None
 
     async def stop(self) -> None:
+        if self.scheduler is not None:  # first: a message being sent finishes on the pool
+            await self.scheduler.shutdown()
         if self.socket_mode is not None:
             await self.socket_mode.close_async()  # type: ignore[no-untyped-call]
         await self.runner.cleanup()
@@ -87,8 +92,17 @@ async def start(app: App, *, host: str = "0.0.0.0", port: int | None = None) -> 
         assert settings.slack.app_token is not None
         socket_mode = AsyncSocketModeHandler(slack, settings.slack.app_token.get_secret_value())
         await socket_mode.connect_async()  # type: ignore[no-untyped-call]
+    scheduler = None
+    if slack is not None and settings.scheduler.enabled:
+        scheduler = Scheduler(
+            services=app.commands.services,
+            notifier=SlackNotifier(workspace_clients(slack)),
+            executor=pool,
+            config=settings.scheduler.config(settings.core.timezone),
+        )
+        scheduler.start()
     log.info("pmbot is listening on port %s (Slack: %s)", bound, mode or "off")
-    return Running(port=bound, runner=runner, pool=pool, socket_mode=socket_mode)
+    return Running(port=bound, runner=runner, pool=pool, socket_mode=socket_mode, scheduler=scheduler)
 
 
 async def serve(app: App) -> None:

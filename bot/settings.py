@@ -1,11 +1,16 @@
 """pmbot's settings, from environment variables and a `.env` file; a bad value stops pmbot at start."""
 
+import re
+from datetime import time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from handlers.errors import CommandError
+from handlers.weekly import parse_weekly
+from scheduler.config import SchedulerConfig
 from storage.db import DEFAULT_URL
 
 _ENV = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
@@ -193,6 +198,94 @@ class SlackSettings(BaseSettings):
         return "socket" if self.app_token else "http"
 
 
+_DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+
+def _clock_time(text: str) -> time:
+    found = _CLOCK.fullmatch(text.strip())
+    if found is None:
+        raise ValueError(f"“{text}” is not a time of day; use hh:mm, for example 09:00")
+    return time(int(found.group(1)), int(found.group(2)))
+
+
+class SchedulerSettings(BaseSettings):
+    """The scheduler inside `pmbot run`: reminders and digests (see scheduler/)."""
+
+    model_config = _ENV
+
+    enabled: bool = Field(default=True, validation_alias="PMBOT_SCHEDULER")
+    grace_hours: float = Field(default=12, ge=0, le=168, validation_alias="PMBOT_GRACE_HOURS")
+    working_days: str = Field(default="mon-fri", validation_alias="PMBOT_WORKING_DAYS")
+    quiet_hours: str = Field(default="20:00-08:00", validation_alias="PMBOT_QUIET_HOURS")
+    reminder_time: str = Field(default="09:00", validation_alias="PMBOT_REMINDER_TIME")
+    escalate_after: int = Field(default=3, ge=0, le=30, validation_alias="PMBOT_ESCALATE_AFTER")
+    portfolio_digest: str = Field(default="fri 17:00", validation_alias="PMBOT_PORTFOLIO_DIGEST")
+
+    @field_validator("working_days")
+    @classmethod
+    def _days(cls, text: str) -> str:
+        cls.days(text)
+        return text
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, text: str) -> str:
+        cls.quiet(text)
+        return text
+
+    @field_validator("reminder_time")
+    @classmethod
+    def _reminder(cls, text: str) -> str:
+        _clock_time(text)
+        return text
+
+    @field_validator("portfolio_digest")
+    @classmethod
+    def _weekly(cls, text: str) -> str:
+        try:
+            parse_weekly(text)
+        except CommandError as problem:
+            raise ValueError(problem.message) from None
+        return text
+
+    @staticmethod
+    def days(text: str) -> frozenset[int]:
+        """`mon-fri`, `sun-thu` or `mon,tue,thu`: weekday numbers, Monday = 0."""
+        days: set[int] = set()
+        for part in text.lower().replace(" ", "").split(","):
+            ends = part.split("-")
+            if len(ends) > 2 or not all(end in _DAY_NAMES for end in ends):
+                raise ValueError(f"“{text}” is not a list of days; use mon-fri, sun-thu or mon,tue,thu")
+            first, last = _DAY_NAMES.index(ends[0]), _DAY_NAMES.index(ends[-1])
+            days.update((first + n) % 7 for n in range((last - first) % 7 + 1))
+        return frozenset(days)
+
+    @staticmethod
+    def quiet(text: str) -> tuple[time, time]:
+        """`20:00-08:00`, or `off` (no quiet hours: the same start and end)."""
+        if text.strip().lower() == "off":
+            return time(0, 0), time(0, 0)
+        start, _, end = text.partition("-")
+        if not end:
+            raise ValueError(f"“{text}” is not a span of hours; use 20:00-08:00, or off")
+        return _clock_time(start), _clock_time(end)
+
+    def config(self, default_tz: str) -> SchedulerConfig:
+        quiet_start, quiet_end = self.quiet(self.quiet_hours)
+        return SchedulerConfig(
+            grace=timedelta(hours=self.grace_hours),
+            working_days=self.days(self.working_days),
+            quiet_start=quiet_start,
+            quiet_end=quiet_end,
+            reminder_time=_clock_time(self.reminder_time),
+            escalate_after=self.escalate_after,
+            portfolio_schedule=self.portfolio_digest,
+            portfolio_timezone=default_tz,
+            default_timezone=default_tz,
+        )
+
+
 class Settings(BaseModel):
     """All of pmbot's settings, one section per part of pmbot."""
 
@@ -200,6 +293,7 @@ class Settings(BaseModel):
     storage: StorageSettings = Field(default_factory=StorageSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
 
 
 class SettingsError(Exception):
@@ -215,6 +309,7 @@ def load_settings() -> Settings:
         ("storage", StorageSettings),
         ("llm", LlmSettings),
         ("slack", SlackSettings),
+        ("scheduler", SchedulerSettings),
     )
     for name, section in sections_to_read:
         try:

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from handlers import show
 from handlers.activity import WEEK, is_activity, week_of
 from handlers.clock import first_zone
-from handlers.commands import show
 from handlers.later import Services
 from handlers.portfolio import portfolio_digest as portfolio_digest  # the other digest
 from handlers.reply import Field, Line, Mention, Reply, Section, line

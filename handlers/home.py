@@ -9,8 +9,8 @@ from datetime import date
 
 from sqlmodel import Session
 
+from handlers import show
 from handlers.clock import first_zone
-from handlers.commands import show
 from handlers.reply import Code, Line, Reply, Section, line
 from handlers.service import CommandService
 from storage import deliverables, projects, risks, statuses

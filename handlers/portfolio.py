@@ -9,9 +9,9 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from handlers import show
 from handlers.activity import is_activity, week_of
 from handlers.clock import first_zone
-from handlers.commands import show
 from handlers.later import Services
 from handlers.reply import Line, Reply, Section, line
 from storage import audit, deliverables, projects, statuses

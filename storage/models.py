@@ -252,7 +252,7 @@ class Person(SQLModel, table=True):
 class OutboxMessage(SQLModel, table=True):
     """A message the scheduler sends. Its key (`digest:churn:2026-W47`) makes it once-only: it is
     claimed with a unique insert, leased while being sent, and never sent again once `sent`.
-    What it says is built when it is sent, from `subject`; see scheduler/outbox.py."""
+    What it says is built when it is sent, from `subject`; see storage/outbox.py and scheduler/."""
 
     __table_args__ = (
         UniqueConstraint("tenant_id", "key", name="uq_outbox_tenant_key"),

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from storage import audit
@@ -63,12 +64,20 @@ def remember_timezone(
     session: Session, *, tenant_id: str, user_id: str, timezone: str, now: datetime
 ) -> bool:
     """Keep the timezone the platform gives for a person, for the reminders sent at their own 09:00;
-    True when it changed. What the platform says is not a change anyone made, so it is not audited."""
+    True when it changed. An upsert, so that two scheduler processes learning it at once both succeed.
+    What the platform says is not a change anyone made, so it is not audited."""
     person = get(session, tenant_id=tenant_id, user_id=user_id)
     if person is not None and person.timezone == timezone:
         return False
-    person = person or Person(tenant_id=tenant_id, user_id=user_id, updated_at=now)
-    person.timezone = timezone
-    person.updated_at = now
-    session.add(person)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    upsert = (
+        dialect.insert(Person)
+        .values(tenant_id=tenant_id, user_id=user_id, timezone=timezone, updated_at=now)
+        .on_conflict_do_update(
+            index_elements=["tenant_id", "user_id"], set_={"timezone": timezone, "updated_at": now}
+        )
+    )
+    session.exec(upsert)
+    if person is not None:
+        session.expire(person)
     return True

@@ -19,10 +19,13 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.app import create_app
 from bot.server import Running, start
-from bot.settings import Settings
+from bot.settings import SchedulerSettings, Settings
 from tests.fake_slack import FakeSlack
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+# The scheduler is tested on its own with a driven clock (tests/test_scheduler_*.py); in these servers
+# it would tick on the wall clock beside the requests under test.
+QUIET_SCHEDULER = SchedulerSettings.model_validate({"PMBOT_SCHEDULER": False})
 SLASH = json.loads((Path(__file__).parent / "data" / "slack" / "slash_command.json").read_text())
 
 

@@ -8,10 +8,16 @@ from typing import Any
 
 import pytest
 
-from bot.settings import CoreSettings, LlmSettings, Settings, SlackSettings, StorageSettings
+from bot.settings import (
+    CoreSettings,
+    LlmSettings,
+    Settings,
+    SlackSettings,
+    StorageSettings,
+)
 from storage.models import Project, Risk, StatusUpdate
 from tests.fake_slack import FakeSlack
-from tests.slack_server import SECRET, Server, answer, post, slash
+from tests.slack_server import QUIET_SCHEDULER, SECRET, Server, answer, post, slash
 
 
 @pytest.fixture
@@ -29,6 +35,7 @@ def server(database, slack) -> Iterator[Server]:
             {"DATABASE_URL": database.engine.url.render_as_string(hide_password=False)}
         ),
         llm=LlmSettings.model_validate({}),
+        scheduler=QUIET_SCHEDULER,
         slack=SlackSettings.model_validate(
             {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack.api_url}
         ),

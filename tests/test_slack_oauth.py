@@ -36,7 +36,7 @@ from bot.slack import BOT_SCOPES
 from storage.db import Database
 from storage.models import Project
 from tests.fake_slack import FakeSlack, Workspace
-from tests.slack_server import SECRET, Server, answer, post, post_event, slash
+from tests.slack_server import QUIET_SCHEDULER, SECRET, Server, answer, post, post_event, slash
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = Path(__file__).parent / "data" / "slack"
@@ -72,6 +72,7 @@ def settings(database: Database, slack: FakeSlack) -> Settings:
             {"DATABASE_URL": database.engine.url.render_as_string(hide_password=False)}
         ),
         llm=LlmSettings.model_validate({}),
+        scheduler=QUIET_SCHEDULER,
         slack=SlackSettings.model_validate(
             {
                 "SLACK_CLIENT_ID": CLIENT_ID,

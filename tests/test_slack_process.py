@@ -53,13 +53,15 @@ def test_pmbot_run_answers_a_command_while_the_llm_is_still_thinking(tmp_path):
     )
     try:
         assert process.stderr is not None
-        port = None
+        port, said = None, []
         for log_line in process.stderr:  # wait for the process to say it listens: no sleeping
+            said.append(log_line)
             found = re.search(r"listening on port (\d+) \(Slack: http\)", log_line)
             if found:
                 port = int(found.group(1))
                 break
         assert port, "pmbot run never said it was listening"
+        assert any("scheduler: sweeping every 0:01:00" in line for line in said)  # reminders, digests
         endpoint = Endpoint(port)
         project = slash(slack, 'project new churn "Churn model"')
         assert post(endpoint, project)[0] == 200

@@ -1,9 +1,11 @@
 """The Slack app: Bolt's AsyncApp, built from the settings around pmbot's command service."""
 
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.errors import SlackClientError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.oauth import OAuthStateUtils
 from slack_sdk.web.async_client import AsyncWebClient
@@ -15,6 +17,7 @@ from bot.slack import commands as slash
 from bot.slack.installations import PooledInstallationStore, PooledOAuthStateStore
 from bot.slack.people import Timezones
 from handlers.service import CommandService
+from scheduler.notifier import NotifierError
 
 INSTALL_PATH = "/slack/install"  # OAuth: the page with the "Add to Slack" button
 REDIRECT_PATH = "/slack/oauth_redirect"  # OAuth: where Slack sends the installer back
@@ -67,3 +70,25 @@ def _oauth_settings(settings: SlackSettings, engine: Engine, pool: Executor) -> 
         state_store=PooledOAuthStateStore(engine=engine, pool=pool, expiration_seconds=expiration),
         state_expiration_seconds=expiration,
     )
+
+
+def workspace_clients(app: AsyncApp) -> Callable[[str], Awaitable[AsyncWebClient | None]]:
+    """The Web API client of each workspace pmbot is in, for messages nobody asked for (the scheduler):
+    with OAuth, the workspace's installed bot; otherwise the one workspace the bot token belongs to.
+    These clients do not retry by themselves: the outbox retries with backoff."""
+    base_url = app.client.base_url
+    store = app.installation_store if app.oauth_flow is not None else None
+    own_team: list[str] = []
+
+    async def client_of(tenant_id: str) -> AsyncWebClient | None:
+        if store is not None:
+            bot = await store.async_find_bot(enterprise_id=None, team_id=tenant_id)
+            return AsyncWebClient(token=bot.bot_token, base_url=base_url) if bot and bot.bot_token else None
+        if not own_team:
+            try:
+                own_team.append(str((await app.client.auth_test()).get("team_id")))
+            except SlackClientError as problem:
+                raise NotifierError(f"auth.test: {problem}", retryable=True) from problem
+        return AsyncWebClient(token=app.client.token, base_url=base_url) if tenant_id == own_team[0] else None
+
+    return client_of

@@ -2,8 +2,8 @@
 
 from datetime import date
 
+from handlers import show
 from handlers.command import Context
-from handlers.commands import show
 from handlers.dates import DATE_WORDS
 from handlers.errors import CommandError
 from handlers.registry import Param, verb

@@ -1,7 +1,7 @@
 """Success KPIs: how the project will know it worked, fixed with a baseline and a target."""
 
+from handlers import show
 from handlers.command import Context
-from handlers.commands import show
 from handlers.errors import CommandError
 from handlers.registry import Param, verb
 from handlers.reply import Code, Field, Reply, Section, Tone, line

@@ -2,8 +2,8 @@
 
 from sqlalchemy.exc import IntegrityError
 
+from handlers import show
 from handlers.command import Context
-from handlers.commands import show
 from handlers.errors import CommandError
 from handlers.registry import Param, verb
 from handlers.reply import Code, Field, Line, Reply, Section, Tone, line

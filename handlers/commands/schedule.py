@@ -3,9 +3,9 @@ portfolio digest goes. The times are the project's own (its timezone), read by h
 
 import calendar
 
+from handlers import show
 from handlers.clock import first_zone
 from handlers.command import Context
-from handlers.commands import show
 from handlers.errors import CommandError
 from handlers.permissions import require_owner
 from handlers.registry import Param, verb

@@ -2,8 +2,8 @@
 
 from functools import partial
 
+from handlers import show
 from handlers.command import Context
-from handlers.commands import show
 from handlers.errors import CommandError
 from handlers.registry import Param, verb
 from handlers.reply import Code, Field, Reply, Section, Tone, line
