@@ -315,8 +315,10 @@ class FakeSlack:
         }
 
     def _on_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
-        ts = self._next_ts()
-        return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": self._message(args, ts)}
+        ts, channel = self._next_ts(), str(args.get("channel", ""))
+        if channel[:1] in ("U", "W"):  # a person: Slack posts in their conversation with the app
+            channel = self._dms.setdefault(channel, f"D{len(self._dms) + 1:08d}")
+        return {"ok": True, "channel": channel, "ts": ts, "message": self._message(args, ts)}
 
     def _on_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "message_ts": self._next_ts()}

@@ -71,10 +71,8 @@ class Harness:
 
     def _collect(self) -> None:
         posts = self.fake.calls_to("chat.postMessage")
-        dms = {channel: users for users, channel in self.fake._dms.items()}
-        for call in posts[self._seen :]:
-            channel = call.args["channel"]
-            self.deliveries.append(Delivery(self.clock.now, dms.get(channel, channel), call.args["text"]))
+        for call in posts[self._seen :]:  # a direct message is posted to the person's id
+            self.deliveries.append(Delivery(self.clock.now, call.args["channel"], call.args["text"]))
         self._seen = len(posts)
 
 

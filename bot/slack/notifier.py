@@ -82,9 +82,9 @@ class SlackNotifier:
         return await self._send(await self._client(tenant_id), channel_id, reply)
 
     async def direct(self, tenant_id: str, user_id: str, reply: Reply) -> str:
-        client = await self._client(tenant_id)
-        opened = await self._call("conversations.open", client.conversations_open(users=user_id))
-        return await self._send(client, opened["channel"]["id"], reply)
+        """Posted to the person's id: Slack puts it in their conversation with pmbot (its Messages tab),
+        which needs no scope beyond chat:write."""
+        return await self._send(await self._client(tenant_id), user_id, reply)
 
     async def update(self, tenant_id: str, ref: str, reply: Reply) -> None:
         channel, _, ts = ref.partition(":")
