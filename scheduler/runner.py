@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from handlers.later import Services
-from scheduler import sweeps
+from scheduler import retention, sweeps
 from scheduler.config import SchedulerConfig
 from scheduler.due import Planned
 from scheduler.notifier import Notifier
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 JOB_ID = "pmbot-sweeps"
+TIDY_ID = "pmbot-tidy"
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,22 @@ class Scheduler:
                 len(done.planned.skipped),
             )
 
+    async def _tidy(self) -> None:
+        """The hourly job: forget what pmbot keeps only for a while (scheduler/retention.py)."""
+        try:
+            forgotten = await self._run(retention.forget_old, self.services, self.services.clock())
+        except Exception:
+            log.exception("scheduler: tidying failed; the next hour tries again")
+            return
+        if forgotten.requests or forgotten.summaries:
+            log.info(
+                "scheduler: forgot %d handled requests and %d cached summaries",
+                forgotten.requests,
+                forgotten.summaries,
+            )
+
     def start(self) -> None:
-        """Run a tick now and then every `config.interval`, on the running event loop."""
+        """Run a tick now and then every `config.interval`, and tidy every hour, on the running loop."""
         assert self._apscheduler is None, "already started"
         self._stopping = False
         self._apscheduler = AsyncIOScheduler(timezone=UTC, event_loop=asyncio.get_running_loop())
@@ -124,6 +139,15 @@ class Scheduler:
             seconds=self.config.interval.total_seconds(),
             id=JOB_ID,
             next_run_time=datetime.now(UTC),
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+        )
+        self._apscheduler.add_job(
+            self._tidy,
+            "interval",
+            hours=1,
+            id=TIDY_ID,
             coalesce=True,
             max_instances=1,
             misfire_grace_time=None,

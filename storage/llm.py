@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
 from storage.models import LlmUsage, SummaryCache
 
@@ -66,3 +66,8 @@ def usage(session: Session, *, tenant_id: str, months: int) -> Sequence[LlmUsage
         .limit(months)
     )
     return session.exec(query).all()
+
+
+def forget_cached_before(session: Session, *, before: datetime) -> int:
+    """Forget LLM answers cached before `before`; asked again, they are made again."""
+    return session.exec(delete(SummaryCache).where(col(SummaryCache.created_at) < before)).rowcount

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, delete
 
 from storage.models import HandledRequest
 
@@ -32,3 +32,8 @@ def remember_reply(session: Session, *, tenant_id: str, request_id: str, reply: 
 def earlier_reply(session: Session, *, tenant_id: str, request_id: str) -> dict[str, Any] | None:
     handled = session.get(HandledRequest, (tenant_id, request_id))
     return None if handled is None else handled.reply or {}
+
+
+def forget_before(session: Session, *, before: datetime) -> int:
+    """Forget requests handled before `before`: platforms retry within minutes, so old ones only take room."""
+    return session.exec(delete(HandledRequest).where(col(HandledRequest.handled_at) < before)).rowcount
