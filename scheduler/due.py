@@ -13,6 +13,7 @@ from sqlmodel import Session
 from handlers.clock import first_zone
 from scheduler.config import SchedulerConfig
 from storage import outbox, people, projects
+from storage.vocab import OutboxStatus
 
 
 class Kind(StrEnum):
@@ -56,22 +57,7 @@ def claim(db: Session, dues: Sequence[Due], *, config: SchedulerConfig, now: dat
     window is recorded as skipped instead."""
     planned = Planned()
     for due in dues:
-        if now - due.send_at > config.grace:
-            if outbox.enqueue_skipped(
-                db,
-                tenant_id=due.tenant_id,
-                key=due.key,
-                kind=due.kind,
-                channel_id=due.channel_id,
-                user_id=due.user_id,
-                subject=due.subject,
-                due_at=due.due_at,
-                send_at=due.send_at,
-                now=now,
-                grace=config.grace,
-            ):
-                planned.skipped.append(due.key)
-        elif outbox.enqueue(
+        claimed = outbox.enqueue(
             db,
             tenant_id=due.tenant_id,
             key=due.key,
@@ -82,8 +68,12 @@ def claim(db: Session, dues: Sequence[Due], *, config: SchedulerConfig, now: dat
             due_at=due.due_at,
             send_at=due.send_at,
             now=now,
-        ):
+            grace=config.grace,
+        )
+        if claimed is OutboxStatus.PENDING:
             planned.queued.append(due.key)
+        elif claimed is OutboxStatus.SKIPPED:
+            planned.skipped.append(due.key)
     return planned
 
 

@@ -92,43 +92,19 @@ def enqueue(
     due_at: datetime,
     send_at: datetime | None = None,
     now: datetime,
-) -> bool:
-    """Claim `key` for a message to send at `send_at` (default: when it falls due); False when the key
-    was claimed before, whatever became of it."""
-    return _insert(
-        db,
-        tenant_id=tenant_id,
-        key=key,
-        kind=kind,
-        channel_id=channel_id,
-        user_id=user_id,
-        subject=subject,
-        due_at=due_at,
-        send_at=send_at or due_at,
-        status=OutboxStatus.PENDING,
-        now=now,
-    )
-
-
-def enqueue_skipped(
-    db: Session,
-    *,
-    tenant_id: str,
-    key: str,
-    kind: str,
-    channel_id: str | None = None,
-    user_id: str | None = None,
-    subject: dict[str, Any],
-    due_at: datetime,
-    send_at: datetime | None = None,
-    now: datetime,
-    grace: timedelta,
-) -> bool:
-    """Record a message that should have gone out at `send_at` but is older than the grace window: it is
-    not sent, and a warning says so. False when the key was claimed before."""
+    grace: timedelta | None = None,
+) -> OutboxStatus | None:
+    """Claim `key` for a message to send at `send_at` (default: when it falls due): PENDING. One that
+    should have gone out longer than `grace` ago is recorded SKIPPED instead, with a warning, and never
+    sent. None when the key was claimed before, whatever became of it."""
     send_at = send_at or due_at
     late = now - send_at
-    reason = f"not sent: it was due {late.total_seconds() / 3600:.1f} h ago, past the {grace} grace window"
+    status, reason = OutboxStatus.PENDING, None
+    if grace is not None and late > grace:
+        status = OutboxStatus.SKIPPED
+        reason = (
+            f"not sent: it was due {late.total_seconds() / 3600:.1f} h ago, past the {grace} grace window"
+        )
     claimed = _insert(
         db,
         tenant_id=tenant_id,
@@ -139,13 +115,15 @@ def enqueue_skipped(
         subject=subject,
         due_at=due_at,
         send_at=send_at,
-        status=OutboxStatus.SKIPPED,
+        status=status,
         now=now,
         last_error=reason,
     )
-    if claimed:
+    if not claimed:
+        return None
+    if reason is not None:
         log.warning("outbox %s/%s skipped, %s", tenant_id, key, reason)
-    return claimed
+    return status
 
 
 def existing_keys(db: Session, *, tenant_id: str, keys: Collection[str]) -> set[str]:

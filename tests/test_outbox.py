@@ -16,7 +16,7 @@ MINUTE = timedelta(minutes=1)
 LEASE = timedelta(minutes=5)
 
 
-def enqueue(db, key: str, *, due_at: datetime = T0, **extra) -> bool:
+def enqueue(db, key: str, *, due_at: datetime = T0, **extra) -> OutboxStatus | None:
     return outbox.enqueue(
         db,
         tenant_id="T1",
@@ -65,11 +65,11 @@ def sent(database, key: str, at: datetime) -> None:
 
 def test_a_key_is_claimed_once(database):
     with database.session(write=True) as db:
-        assert enqueue(db, "digest:churn:2026-W47") is True
-        assert enqueue(db, "digest:churn:2026-W47") is False
-        assert enqueue(db, "digest:churn:2026-W48") is True
+        assert enqueue(db, "digest:churn:2026-W47") is OutboxStatus.PENDING
+        assert enqueue(db, "digest:churn:2026-W47") is None
+        assert enqueue(db, "digest:churn:2026-W48") is OutboxStatus.PENDING
     with database.session(write=True) as db:  # in a later transaction too
-        assert enqueue(db, "digest:churn:2026-W47") is False
+        assert enqueue(db, "digest:churn:2026-W47") is None
     assert rows(database) == {
         "digest:churn:2026-W47": ("pending", 0),
         "digest:churn:2026-W48": ("pending", 0),
@@ -138,7 +138,7 @@ def test_a_platform_asking_to_wait_longer_is_obeyed_and_a_hopeless_failure_is_no
 def test_what_is_past_the_grace_window_is_recorded_skipped_and_logged_once(database, caplog):
     with caplog.at_level(logging.WARNING, logger="storage.outbox"), database.session(write=True) as db:
         claims = [
-            outbox.enqueue_skipped(
+            outbox.enqueue(
                 db,
                 tenant_id="T1",
                 key="digest:churn:2026-W47",
@@ -151,12 +151,12 @@ def test_what_is_past_the_grace_window_is_recorded_skipped_and_logged_once(datab
             )
             for _ in range(2)
         ]
-    assert claims == [True, False]
+    assert claims == [OutboxStatus.SKIPPED, None]
     assert caplog.text.count("digest:churn:2026-W47 skipped, not sent: it was due 13.0 h ago") == 1
     assert rows(database) == {"digest:churn:2026-W47": ("skipped", 0)}
     assert lease(database, T0 + timedelta(days=1)) == []
     with database.session(write=True) as db:
-        assert enqueue(db, "digest:churn:2026-W47") is False  # and never sent later
+        assert enqueue(db, "digest:churn:2026-W47") is None  # and never sent later
 
 
 if os.environ.get("TEST_DATABASE_URL"):  # SQLite has one writer at a time: pmbot on it is one process
