@@ -44,6 +44,8 @@ class Project(SQLModel, table=True):
     review_cadence: str = Field(default="weekly thu 15:00", max_length=40)
     digest_schedule: str = Field(default="fri 16:00", max_length=40)
     ai_act_class: str = Field(default=AiActClass.UNASSESSED, max_length=20)
+    phase_started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # None: since created_at
+    timebox_until: date | None = None  # the current phase's timebox (a POC's end), if one was set
     risk_seq: int = 0
     decision_seq: int = 0
     deliverable_seq: int = 0
@@ -119,6 +121,9 @@ class Decision(SQLModel, table=True):
     status: str = Field(default=DecisionStatus.ACCEPTED, max_length=20)
     supersedes: int | None = None
     source_link: str | None = Field(default=None, max_length=1000)
+    gate: str | None = Field(default=None, max_length=20)  # go, pivot or stop: a phase gate's decision
+    # At a gate: the phase, its checklist (with the gaps accepted) and the KPIs at that moment.
+    snapshot: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
 
     @property
     def ref(self) -> str:
@@ -213,6 +218,8 @@ class TenantSettings(SQLModel, table=True):
     tenant_id: str = Field(primary_key=True, max_length=64)
     llm_enabled: bool = True
     portfolio_channel: str | None = Field(default=None, max_length=64)  # the portfolio digest's channel
+    # The tenant's own gate checklists, phase → items, replacing the shipped ones (handlers/data).
+    gate_templates: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     updated_by: str = Field(max_length=64)
     updated_at: datetime = _at()
 
@@ -274,4 +281,51 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     message_ref: str | None = Field(default=None, max_length=200)  # the platform's id for the message
     last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = _at()
+
+
+class GateCheck(SQLModel, table=True):
+    """An item of a phase's exit checklist ticked (or unticked) by hand, with who, when and evidence.
+    Items that the project's own data proves tick themselves and need no row."""
+
+    __table_args__ = (UniqueConstraint("project_id", "phase", "item", name="uq_gatecheck_project_item"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = _tenant()
+    project_id: int = _project_fk()
+    phase: str = Field(max_length=20)
+    item: str = Field(max_length=60)  # the item's key in the checklist
+    checked: bool = True
+    evidence: str | None = Field(default=None, max_length=1000)
+    checked_by: str = Field(max_length=64)
+    checked_at: datetime = _at()
+
+
+class Governance(SQLModel, table=True):
+    """A project's governance record beside its AI Act class (Project.ai_act_class): why that class,
+    GDPR (personal data, lawful basis, DPIA, processors) and where the model is documented."""
+
+    project_id: int = Field(foreign_key="project.id", primary_key=True)
+    tenant_id: str = _tenant()
+    ai_act_reason: str | None = Field(default=None, max_length=1000)
+    personal_data: bool | None = None  # None: not yet assessed
+    data_categories: str | None = Field(default=None, max_length=500)
+    lawful_basis: str | None = Field(default=None, max_length=100)
+    dpia: str | None = Field(default=None, max_length=20)  # not-needed, needed or done
+    processors: str | None = Field(default=None, max_length=1000)  # vendors processing the data
+    model_doc_link: str | None = Field(default=None, max_length=1000)
+    updated_by: str = Field(max_length=64)
+    updated_at: datetime = _at()
+
+
+class Lesson(SQLModel, table=True):
+    """What a retrospective collected at a phase change: went well, did not, or a lesson to reuse."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = _tenant()
+    project_id: int = _project_fk()
+    phase: str = Field(max_length=20)
+    kind: str = Field(max_length=20)  # well, badly or lesson
+    text: str = Field(max_length=2000)
+    author_id: str = Field(max_length=64)
     created_at: datetime = _at()
