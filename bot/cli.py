@@ -1,9 +1,12 @@
-"""The `pmbot` command: console, demo, run, digests and database upgrades."""
+"""The `pmbot` command: console, demo, run (Slack, Teams), digests, the Teams app package and database
+upgrades."""
 
 import argparse
 import asyncio
 import logging
+import re
 import sys
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import logs
@@ -32,6 +35,14 @@ def _timezone(name: str) -> str:
     return name
 
 
+def _app_id(text: str) -> str:
+    if not re.fullmatch(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", text.strip()):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a Microsoft App ID; copy the GUID from the bot's Azure resource → Configuration"
+        )
+    return text.strip().lower()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pmbot", description="An assistant for AI project managers.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -45,7 +56,20 @@ def _parser() -> argparse.ArgumentParser:
         help="your timezone, e.g. Europe/Paris (default: the project's, then PMBOT_TIMEZONE)",
     )
     commands.add_parser("demo", help="play two weeks of a sample AI project on a throwaway database")
-    commands.add_parser("run", help="start the configured platforms; the console when none is configured")
+    run = commands.add_parser(
+        "run", help="start the configured platforms; the console when none is configured"
+    )
+    run.add_argument(
+        "--teams",
+        action="store_true",
+        help="serve Microsoft Teams (POST /api/messages); needs MICROSOFT_APP_ID, or --insecure-local",
+    )
+    run.add_argument(
+        "--insecure-local",
+        action="store_true",
+        help="with --teams and no MICROSOFT_APP_ID: accept activities without checking their token "
+        "(the Bot Framework Emulator, tests); never on a reachable address",
+    )
     summarize = commands.add_parser(
         "summarize", help="put a technical update read from stdin in business language"
     )
@@ -56,6 +80,13 @@ def _parser() -> argparse.ArgumentParser:
         "--tenant", default="local", help="the workspace or tenant of that project (default: local)"
     )
     add_digest_parser(commands)
+    package = commands.add_parser(
+        "teams-package", help="write the Teams app package (manifest and icons) to upload in Teams"
+    )
+    package.add_argument("--app-id", required=True, type=_app_id, help="the bot's Microsoft App ID")
+    package.add_argument(
+        "--out", default="pmbot-teams.zip", help="the zip to write (default: pmbot-teams.zip)"
+    )
     db = commands.add_parser("db", help="database commands")
     db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND").add_parser(
         "upgrade", help="bring the database schema up to date"
@@ -74,10 +105,28 @@ def _console(identity: Identity) -> int:
         app.close()
 
 
-def _serve(settings: Settings) -> int:
+def _teams_problem(settings: Settings, *, teams: bool, insecure_local: bool) -> str | None:
+    """Why `pmbot run` cannot start Teams as asked, or None."""
+    if insecure_local and not teams:
+        return "--insecure-local is for Teams: use pmbot run --teams --insecure-local"
+    if insecure_local and settings.teams.configured:
+        return (
+            "--insecure-local turns Teams' token checks off, which is for a pmbot without an app: remove it, "
+            "or unset MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD"
+        )
+    if teams and not (settings.teams.configured or insecure_local):
+        return (
+            "pmbot cannot start Teams: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (the bot's Azure "
+            "resource → Configuration; MICROSOFT_APP_TYPE=SingleTenant also needs MICROSOFT_APP_TENANT_ID). "
+            "To try pmbot on this machine without them (Bot Framework Emulator), add --insecure-local."
+        )
+    return None
+
+
+def _serve(settings: Settings, *, insecure_local: bool = False) -> int:
     app = create_app(settings)
     try:
-        asyncio.run(serve(app))
+        asyncio.run(serve(app, insecure_local=insecure_local))
     except KeyboardInterrupt:
         pass
     finally:
@@ -131,15 +180,25 @@ def main(argv: list[str] | None = None) -> int:
         engine.dispose()
         print("The database schema is up to date.")
         return 0
+    if args.command == "teams-package":
+        from bot.teams.package import write_package
+
+        written = write_package(args.app_id, Path(args.out))
+        print(f"Wrote {written}: upload it in Teams → Apps → Manage your apps → Upload an app.")
+        return 0
     if args.command == "summarize":
         return _summarize(args.project, args.tenant)
     if args.command == "digest":
         return print_digest(settings, project_key=args.project, tenant=args.tenant, dry_run=args.dry_run)
     if args.command == "run":
-        if settings.slack.mode is None:
+        refused = _teams_problem(settings, teams=args.teams, insecure_local=args.insecure_local)
+        if refused is not None:
+            print(refused, file=sys.stderr)
+            return 2
+        if settings.slack.mode is None and not settings.teams.configured and not args.teams:
             log.info("No chat platform is configured: starting the console.")
             return _console(Identity())
-        return _serve(settings)
+        return _serve(settings, insecure_local=args.insecure_local)
     return _console(Identity(user=args.user, channel=args.channel, tenant=args.tenant, timezone=args.tz))
 
 

@@ -34,7 +34,29 @@ SCRIPT: list[tuple[int, str, str, str, str]] = [
         'risk add "Churn labels in the CRM are incomplete before 2024" p=4 i=4 category data '
         'owner @lea mitigation "Audit label coverage; train on 2024+ only"',
     ),
-    (0, "09:15", "maya", TEAM, "phase poc"),
+    (
+        0,
+        "09:12",
+        "maya",
+        TEAM,
+        'governance set ai-act limited "Scores customers for retention offers; no decision about a person is '
+        'automated"',
+    ),
+    (
+        0,
+        "09:13",
+        "maya",
+        TEAM,
+        'gate check problem "Cut the churn of B2B customers by a third within a year"',
+    ),
+    (0, "09:14", "maya", TEAM, "phase next"),
+    (
+        0,
+        "09:15",
+        "claire",
+        TEAM,
+        'phase next go until in 6 weeks --accept-gaps "Value and data audit are on the POC\'s first two weeks"',
+    ),
     (
         0,
         "11:00",
@@ -101,7 +123,7 @@ SCRIPT: list[tuple[int, str, str, str, str]] = [
         "15:00",
         "maya",
         TEAM,
-        'decision supersede D-1 "Keep gradient boosting and add Q3 drift features" because '
+        'decision supersede D-2 "Keep gradient boosting and add Q3 drift features" because '
         '"The drop came from drift; a one-day deep-model spike did no better"',
     ),
     (10, "10:15", "tom", TEAM, 'kpi set "Recall on churners" 0.66 "with drift features"'),
@@ -116,6 +138,7 @@ SCRIPT: list[tuple[int, str, str, str, str]] = [
     (11, "16:00", "maya", TEAM, "risks"),
     (11, "16:01", "maya", TEAM, "deliverables overdue"),
     (11, "16:01", "maya", TEAM, "summary"),
+    (11, "16:02", "maya", TEAM, "gate"),
     (11, "16:02", "maya", TEAM, "project"),
     (11, "16:03", "maya", TEAM, "projects"),
 ]

@@ -16,6 +16,19 @@ from storage.db import DEFAULT_URL
 _ENV = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
 
+def _refuse(section: str, problems: list[tuple[str, str]]) -> None:
+    """Settings that do not fit with the others, as one error per setting (pydantic passes them through),
+    so that all are reported at once, each named with what to do about it."""
+    if problems:
+        raise ValidationError.from_exception_data(
+            section,
+            [
+                InitErrorDetails(type=PydanticCustomError("settings", message), loc=(name,), input=None)
+                for name, message in problems
+            ],
+        )
+
+
 class StorageSettings(BaseSettings):
     model_config = _ENV
 
@@ -122,16 +135,7 @@ class SlackSettings(BaseSettings):
     def _complete(self) -> "SlackSettings":
         """Every setting that does not fit with the others, each named with what to do about it."""
         problems = self._oauth_problems() if self.client_id or self.client_secret else self._token_problems()
-        if problems:  # one error per setting (pydantic passes them through), so all are reported at once
-            raise ValidationError.from_exception_data(
-                type(self).__name__,
-                [
-                    InitErrorDetails(
-                        type=PydanticCustomError("slack_settings", message), loc=(name,), input=None
-                    )
-                    for name, message in problems
-                ],
-            )
+        _refuse(type(self).__name__, problems)
         return self
 
     def _token_problems(self) -> list[tuple[str, str]]:
@@ -196,6 +200,62 @@ class SlackSettings(BaseSettings):
         if not self.bot_token:
             return None
         return "socket" if self.app_token else "http"
+
+
+class TeamsSettings(BaseSettings):
+    """Microsoft Teams through the Bot Framework: the bot's Microsoft Entra app registration. With an app
+    id, every incoming activity's token is checked; with none, Teams starts only with `--insecure-local`."""
+
+    model_config = _ENV
+
+    app_id: str | None = Field(default=None, validation_alias="MICROSOFT_APP_ID")
+    app_password: SecretStr | None = Field(default=None, validation_alias="MICROSOFT_APP_PASSWORD")
+    app_type: str = Field(default="MultiTenant", validation_alias="MICROSOFT_APP_TYPE")
+    tenant_id: str | None = Field(default=None, validation_alias="MICROSOFT_APP_TENANT_ID")
+    openid_metadata: str | None = Field(default=None, validation_alias="BOT_OPENID_METADATA")
+
+    @field_validator("app_type")
+    @classmethod
+    def _known_type(cls, app_type: str) -> str:
+        known = {"multitenant": "MultiTenant", "singletenant": "SingleTenant"}
+        if app_type.strip().lower() not in known:
+            raise ValueError("use SingleTenant or MultiTenant, as the bot's Azure resource says")
+        return known[app_type.strip().lower()]
+
+    @field_validator("openid_metadata")
+    @classmethod
+    def _metadata_url(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(("http://", "https://")):
+            raise ValueError("use the http:// or https:// address of an OpenID metadata document")
+        return url
+
+    @model_validator(mode="after")
+    def _complete(self) -> "TeamsSettings":
+        registration = "the bot's Azure resource → Configuration"
+        wrong = [
+            (
+                bool(self.app_id) and not self.app_password,
+                "MICROSOFT_APP_PASSWORD",
+                f"set it with MICROSOFT_APP_ID: the client secret of the bot's app ({registration})",
+            ),
+            (
+                bool(self.app_password) and not self.app_id,
+                "MICROSOFT_APP_ID",
+                f"set it with MICROSOFT_APP_PASSWORD: the bot's Microsoft App ID ({registration})",
+            ),
+            (
+                self.app_type == "SingleTenant" and bool(self.app_id) and not self.tenant_id,
+                "MICROSOFT_APP_TENANT_ID",
+                f"set it for a SingleTenant bot: the directory (tenant) id of its app ({registration})",
+            ),
+        ]
+        _refuse(type(self).__name__, [(name, message) for is_wrong, name, message in wrong if is_wrong])
+        return self
+
+    @property
+    def configured(self) -> bool:
+        """An app id is set: Teams starts with `pmbot run`, checking every activity's token."""
+        return bool(self.app_id)
 
 
 _DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -293,6 +353,7 @@ class Settings(BaseModel):
     storage: StorageSettings = Field(default_factory=StorageSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
+    teams: TeamsSettings = Field(default_factory=TeamsSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
 
 
@@ -309,6 +370,7 @@ def load_settings() -> Settings:
         ("storage", StorageSettings),
         ("llm", LlmSettings),
         ("slack", SlackSettings),
+        ("teams", TeamsSettings),
         ("scheduler", SchedulerSettings),
     )
     for name, section in sections_to_read:

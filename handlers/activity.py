@@ -6,7 +6,18 @@ from storage.models import AuditEvent
 
 WEEK = timedelta(days=7)
 # What counts as activity: a settings change or a new member is not news for sponsors.
-ACTIVITY = ("status.", "risk.", "decision.", "deliverable.", "kpi.", "project.phase")
+ACTIVITY = (
+    "status.",
+    "risk.",
+    "decision.",
+    "deliverable.",
+    "kpi.",
+    "project.phase",
+    "project.timebox",
+    "gate.",
+    "governance.",
+    "lesson.",
+)
 
 
 def week_of(now: datetime) -> tuple[datetime, datetime]:

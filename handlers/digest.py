@@ -1,6 +1,7 @@
 """The weekly digest of a project, read by its sponsors in its channel: where it stands, how its health
 moved over the last weeks, and what changed in the 7 days ending now, with the week's status updates
-summarised in business language; and the portfolio digest, every open project on one screen.
+summarised in business language, the phase gate, governance changes and what pmbot sees going wrong
+(handlers/lifecycle_warnings.py); and the portfolio digest, every open project on one screen.
 
 What changed is read from the audit trail (every change leaves an event), what things look like now
 from the records themselves. The summary (maybe an LLM call) is made once the session is closed.
@@ -13,17 +14,18 @@ from typing import Any
 
 from sqlmodel import Session
 
-from handlers import show
+from handlers import gates, governance, lifecycle, lifecycle_warnings, show
 from handlers.activity import WEEK, is_activity, week_of
 from handlers.clock import first_zone
 from handlers.later import Services
+from handlers.lifecycle import Facts
 from handlers.portfolio import portfolio_digest as portfolio_digest  # the other digest
 from handlers.reply import Field, Line, Mention, Reply, Section, line
 from handlers.summaries import jobs
 from handlers.summaries.model import ProjectContext
 from storage import audit, decisions, deliverables, kpis, risks, statuses
 from storage.models import AuditEvent, Kpi, Project, Risk, StatusUpdate
-from storage.vocab import RiskStatus
+from storage.vocab import Phase, RiskStatus
 
 TREND_WEEKS = 4
 TOP_RISKS = 5
@@ -47,6 +49,8 @@ class _Read:
     updates: Sequence[StatusUpdate]
     context: ProjectContext
     sections: list[Section]
+    lifecycle: list[Section]  # the phase gate, and the governance record where it changed this week
+    warnings: tuple[Section, ...]  # what pmbot sees going wrong
     phase_before: str | None
 
 
@@ -58,12 +62,12 @@ def project_digest(services: Services, *, tenant_id: str, project_id: int, now: 
     week_to = show.day(now.astimezone(local).date())
     title = f"Weekly digest of {project.name} ({project.key}), week to {week_to}"
     if not read.events:
-        return Digest(_quiet(project, title, read.trend[-1]), active=False)
+        return Digest(_quiet(project, title, read.trend[-1], read.warnings), active=False)
     summary, notes = _summary(services, tenant_id, read)
     reply = Reply(
         headline=line(title),
         fields=_fields(read),
-        sections=(*summary, *read.sections),
+        sections=(*summary, *read.lifecycle, *read.warnings, *read.sections),
         notes=notes,
         public=True,
     )
@@ -80,12 +84,10 @@ def _read(db: Session, *, tenant_id: str, project_id: int, now: datetime) -> _Re
         for e in audit.between(db, tenant_id=tenant_id, start=start, end=end, project_id=project_id)
         if is_activity(e)
     ]
-    trend = [
-        statuses.health_at(db, project_ids=[project_id], at=now - WEEK * back).get(project_id)
-        for back in reversed(range(TREND_WEEKS))
-    ]
+    trend = health_trend(db, project_id=project_id, now=now)
     today = now.astimezone(first_zone(project.timezone)).date()
     phase_moves = [e for e in events if e.action == "project.phase"]
+    facts = lifecycle.load(db, project, now=now)
     return _Read(
         project=project,
         events=events,
@@ -93,18 +95,45 @@ def _read(db: Session, *, tenant_id: str, project_id: int, now: datetime) -> _Re
         updates=statuses.between(db, project=project, start=start, end=end),
         context=jobs.project_context(db, project),
         sections=_record_sections(db, project, events, start=start, end=end, today=today),
+        lifecycle=_lifecycle_sections(facts, events),
+        warnings=lifecycle_warnings.section(lifecycle_warnings.warnings(facts), project.key),
         phase_before=(phase_moves[0].before or {}).get("phase") if phase_moves else None,
     )
 
 
-def _quiet(project: Project, title: str, health: str | None) -> Reply:
+def health_trend(db: Session, *, project_id: int, now: datetime) -> list[str | None]:
+    """The project's health at the end of each of the last TREND_WEEKS weeks, oldest first."""
+    return [
+        statuses.health_at(db, project_ids=[project_id], at=now - WEEK * back).get(project_id)
+        for back in reversed(range(TREND_WEEKS))
+    ]
+
+
+def _quiet(project: Project, title: str, health: str | None, warnings: tuple[Section, ...]) -> Reply:
     return Reply(
         headline=line(
             f"{title}: nothing was recorded this week — no status update and no change to risks, decisions,"
             f" deliverables or KPIs. Last known health: {show.health(health)}."
         ),
+        sections=warnings,
         public=True,
     )
+
+
+def _lifecycle_sections(facts: Facts, events: Sequence[AuditEvent]) -> list[Section]:
+    """Where the project stands at its gate, and its governance record where it changed this week."""
+    found: list[Section] = []
+    if facts.project.phase != Phase.CLOSED:
+        states = gates.states(facts)
+        missing = gates.gaps(states)
+        open_items = f"; not checked yet: {', '.join(s.item.key for s in missing)}" if missing else ""
+        found.append(
+            Section("Phase gate", (line(f"{facts.project.phase}: {gates.tally(states)}{open_items}"),))
+        )
+    changed = governance.changes_of(events)
+    if changed:
+        found.append(Section("Governance changed this week", changed))
+    return found
 
 
 def _fields(read: _Read) -> tuple[Field, ...]:

@@ -84,3 +84,9 @@ def between(
     if project_id is not None:
         query = query.where(AuditEvent.project_id == project_id)
     return session.exec(query.order_by(col(AuditEvent.at), col(AuditEvent.id))).all()
+
+
+def latest(session: Session, *, project: Project, action: str) -> AuditEvent | None:
+    """The project's newest event with this action, if any."""
+    query = select(AuditEvent).where(AuditEvent.project_id == project.id, AuditEvent.action == action)
+    return session.exec(query.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())).first()

@@ -2,6 +2,7 @@
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -22,8 +23,14 @@ def add(
     now: datetime,
     supersedes: Decision | None = None,
     source_link: str | None = None,
+    gate: str | None = None,
+    snapshot: dict[str, Any] | None = None,
 ) -> Decision:
-    """Record a decision; when it `supersedes` an earlier one, that one is marked superseded."""
+    """Record a decision; when it `supersedes` an earlier one, that one is marked superseded.
+
+    A phase gate's decision (go, pivot or stop) keeps its `gate` and a `snapshot` of the checklist and
+    KPIs at that moment.
+    """
     assert project.id is not None
     decision = Decision(
         tenant_id=project.tenant_id,
@@ -36,6 +43,8 @@ def add(
         decided_at=now,
         supersedes=supersedes.number if supersedes else None,
         source_link=source_link,
+        gate=gate,
+        snapshot=snapshot,
     )
     session.add(decision)
     audit.record(
@@ -81,4 +90,16 @@ def newest_first(
 def by_numbers(session: Session, *, project: Project, numbers: Collection[int]) -> Sequence[Decision]:
     """The project's decisions with these numbers, oldest first."""
     query = select(Decision).where(Decision.project_id == project.id, col(Decision.number).in_(numbers))
+    return session.exec(query.order_by(col(Decision.number))).all()
+
+
+def gates(session: Session, *, project: Project) -> Sequence[Decision]:
+    """The project's phase gate decisions (go, pivot, stop, and moves by hand), newest first."""
+    query = select(Decision).where(Decision.project_id == project.id, col(Decision.gate).is_not(None))
+    return session.exec(query.order_by(col(Decision.number).desc())).all()
+
+
+def since(session: Session, *, project: Project, start: datetime) -> Sequence[Decision]:
+    """The project's decisions made at or after `start`, oldest first."""
+    query = select(Decision).where(Decision.project_id == project.id, col(Decision.decided_at) >= start)
     return session.exec(query.order_by(col(Decision.number))).all()

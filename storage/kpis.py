@@ -87,3 +87,16 @@ def values_at(session: Session, *, project: Project, at: datetime | None) -> dic
         newest, col(KpiMeasurement.id) == newest.c.last
     )
     return {kpi_id: value for kpi_id, value in session.exec(query).all()}
+
+
+def latest_measurements(session: Session, *, project: Project) -> dict[int, KpiMeasurement]:
+    """Each of the project's KPIs' newest measurement (value, when and by whom), by KPI id."""
+    newest = (
+        select(func.max(KpiMeasurement.id).label("last"))
+        .join(Kpi, col(Kpi.id) == col(KpiMeasurement.kpi_id))
+        .where(Kpi.project_id == project.id)
+        .group_by(col(KpiMeasurement.kpi_id))
+        .subquery()
+    )
+    query = select(KpiMeasurement).join(newest, col(KpiMeasurement.id) == newest.c.last)
+    return {m.kpi_id: m for m in session.exec(query).all()}

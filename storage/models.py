@@ -329,3 +329,20 @@ class Lesson(SQLModel, table=True):
     text: str = Field(max_length=2000)
     author_id: str = Field(max_length=64)
     created_at: datetime = _at()
+
+
+class TeamsConversation(SQLModel, table=True):
+    """A Teams conversation pmbot is in, kept so that it can post there unasked (reminders, digests): a
+    channel, a group chat, or a person's personal chat with pmbot. `key` is the channel id commands see
+    (`personal:<person>` for a personal chat); `reference` is the Bot Framework's conversation reference,
+    as the Teams adapter wrote it (bot/teams/references.py)."""
+
+    __table_args__ = (Index("ix_teamsconversation_tenant_user", "tenant_id", "user_id"),)
+
+    tenant_id: str = Field(primary_key=True, max_length=64)
+    key: str = Field(primary_key=True, max_length=64)
+    kind: str = Field(max_length=20)  # personal, channel or groupChat
+    user_id: str | None = Field(default=None, max_length=64)  # a personal chat's person
+    name: str | None = Field(default=None, max_length=200)  # that person's display name
+    reference: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = _at()

@@ -1,7 +1,7 @@
 """Projects: looked up by key or by home channel, always within one tenant."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
@@ -100,12 +100,26 @@ def member_timezone(session: Session, *, tenant_id: str, user_id: str) -> str | 
     return session.exec(query).first()
 
 
-def set_phase(session: Session, *, project: Project, phase: str, actor_id: str, now: datetime) -> str:
-    """Move the project to `phase`; returns the phase it was in."""
+def set_phase(
+    session: Session,
+    *,
+    project: Project,
+    phase: str,
+    actor_id: str,
+    now: datetime,
+    timebox_until: date | None = None,
+) -> str:
+    """Move the project to `phase`, which starts now, with its timebox if one is given (a POC's end);
+    returns the phase it was in."""
     before = project.phase
     project.phase = phase
+    project.phase_started_at = now
+    project.timebox_until = timebox_until
     project.updated_at = now
     session.add(project)
+    after: dict[str, str] = {"phase": phase}
+    if timebox_until is not None:
+        after["timebox_until"] = timebox_until.isoformat()
     audit.record(
         session,
         project=project,
@@ -114,7 +128,25 @@ def set_phase(session: Session, *, project: Project, phase: str, actor_id: str, 
         action="project.phase",
         ref=project.key,
         before={"phase": before},
-        after={"phase": phase},
+        after=after,
+    )
+    return before
+
+
+def set_timebox(
+    session: Session, *, project: Project, until: date | None, actor_id: str, now: datetime
+) -> date | None:
+    """The current phase's timebox (a POC's end), or none; returns the one before."""
+    before = project.timebox_until
+    project.timebox_until = until
+    _changed(
+        session,
+        project,
+        "project.timebox",
+        {"timebox_until": before.isoformat() if before else ""},
+        {"timebox_until": until.isoformat() if until else ""},
+        actor_id,
+        now,
     )
     return before
 

@@ -52,6 +52,11 @@ def get(session: Session, *, project: Project, number: int) -> Risk | None:
     return session.exec(query).first()
 
 
+def all_of(session: Session, *, project: Project) -> Sequence[Risk]:
+    """Every risk of the project, closed ones too, by number."""
+    return session.exec(select(Risk).where(Risk.project_id == project.id).order_by(col(Risk.number))).all()
+
+
 def open_by_score(session: Session, *, project: Project, limit: int | None = None) -> Sequence[Risk]:
     """Risks not closed, highest score first, then oldest first."""
     query = (

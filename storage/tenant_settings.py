@@ -1,4 +1,5 @@
-"""What a workspace or tenant chose for itself: LLM use and the portfolio digest's channel.
+"""What a workspace or tenant chose for itself: LLM use, the portfolio digest's channel and its own
+gate checklists.
 
 A tenant without a row has the defaults. Every change is audited, naming the tenant.
 """
@@ -42,6 +43,21 @@ def portfolio_channels(session: Session) -> dict[str, str]:
         col(TenantSettings.portfolio_channel).is_not(None)
     )
     return {tenant_id: channel for tenant_id, channel in session.exec(query).all() if channel}
+
+
+def gate_templates(session: Session, *, tenant_id: str) -> dict[str, Any]:
+    """The tenant's own gate checklists, phase → items, replacing the shipped ones; {} when none."""
+    row = session.get(TenantSettings, tenant_id)
+    return dict(row.gate_templates or {}) if row is not None else {}
+
+
+def set_gate_templates(
+    session: Session, *, tenant_id: str, templates: dict[str, Any], actor_id: str, now: datetime
+) -> None:
+    """Replace the tenant's own gate checklists (phase → items; {} goes back to the shipped ones)."""
+    _change(
+        session, tenant_id, "gate_templates", "gate_templates", templates or None, actor_id=actor_id, now=now
+    )
 
 
 def _change(

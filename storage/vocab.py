@@ -70,3 +70,38 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # its retries ran out
     SKIPPED = "skipped"  # fell due longer ago than the grace window allows
+
+
+class Gate(StrEnum):
+    """What a phase gate decides: go on to the next phase, change course within it, or stop."""
+
+    GO = "go"
+    PIVOT = "pivot"
+    STOP = "stop"
+
+
+class LessonKind(StrEnum):
+    """What a retrospective collects."""
+
+    WELL = "well"  # went well
+    BADLY = "badly"  # did not go well
+    LESSON = "lesson"  # to reuse on the next project
+
+
+class Dpia(StrEnum):
+    """Whether a GDPR data protection impact assessment is needed, and whether it was carried out."""
+
+    NOT_NEEDED = "not-needed"
+    NEEDED = "needed"
+    DONE = "done"
+
+
+class LawfulBasis(StrEnum):
+    """The GDPR's lawful bases for processing personal data (article 6)."""
+
+    CONSENT = "consent"
+    CONTRACT = "contract"
+    LEGAL_OBLIGATION = "legal-obligation"
+    VITAL_INTERESTS = "vital-interests"
+    PUBLIC_TASK = "public-task"
+    LEGITIMATE_INTERESTS = "legitimate-interests"

@@ -32,12 +32,13 @@ SLASH = json.loads((Path(__file__).parent / "data" / "slack" / "slash_command.js
 class Server:
     """pmbot's web server on its own event loop in a thread, as `pmbot run` would run it."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, **options: Any) -> None:
+        """`options` go to bot.server.start, such as Teams' `insecure_local`."""
         self.app = create_app(settings)
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
-        self.running: Running = self._wait(start(self.app, host="127.0.0.1", port=0))
+        self.running: Running = self._wait(start(self.app, host="127.0.0.1", port=0, **options))
         self._resident = self._wait(_tasks())  # what runs for as long as the server does
 
     def _wait(self, coroutine: Any) -> Any:

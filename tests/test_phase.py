@@ -2,22 +2,29 @@ from sqlmodel import select
 
 from storage.models import AuditEvent, Project
 
-USAGE = "Usage: phase [framing|poc|deployment|monitoring|closed]"
+USAGE = 'Usage: phase [<phase>] [until <date>] [because "<why>"]'
+MOVED = "✓ churn moved from framing to poc\n  Decision: D-1 · Moved by hand: framing → poc"
 
 
 def test_phase_shows_the_current_one_and_the_next(churn):
-    assert churn("phase") == "churn is in framing — next: `phase poc`"
+    assert churn("phase") == (
+        "churn is in framing — next: `phase next`\n"
+        "  Phase: framing since Wed 18 Nov 2026\n"
+        "  Gate of framing: 0 of 7 items checked — `gate`"
+    )
 
 
 def test_the_last_phase_has_no_next(chat):
     chat('project new churn "Churn model" phase closed')
-    assert chat("phase") == "churn is in closed"
+    assert chat("phase") == "churn is closed\n  Phase: closed since Wed 18 Nov 2026"
 
 
 def test_phase_moves_the_project_and_audits_before_and_after(churn, database, clock):
     clock.advance(days=1)
-    assert churn("phase poc") == "✓ churn moved from framing to poc\n  By: @alice"
-    assert churn("phase") == "churn is in poc — next: `phase deployment`"
+    assert churn("phase poc").startswith(MOVED)
+    assert churn("phase").startswith(
+        "churn is in poc — next: `phase next`\n  Phase: poc since Thu 19 Nov 2026"
+    )
     with database.session(write=False) as db:
         event = db.exec(select(AuditEvent).where(AuditEvent.action == "project.phase")).one()
         project = db.exec(select(Project)).one()
@@ -33,7 +40,7 @@ def test_phase_moves_the_project_and_audits_before_and_after(churn, database, cl
 
 
 def test_phase_names_are_case_insensitive(churn):
-    assert churn("phase Deployment") == "✓ churn moved from framing to deployment\n  By: @alice"
+    assert churn("phase Deployment").startswith("✓ churn moved from framing to deployment\n")
 
 
 def test_moving_to_the_same_phase_is_refused_and_not_audited(churn, count):
@@ -55,5 +62,5 @@ def test_unknown_phase_is_refused_and_nothing_changes(churn, count):
 
 def test_phase_of_another_project_by_key(churn):
     lobby = churn.as_(channel="C-lobby")
-    assert lobby("churn: phase poc") == "✓ churn moved from framing to poc\n  By: @alice"
-    assert churn("phase") == "churn is in poc — next: `phase deployment`"
+    assert lobby("churn: phase poc").startswith(MOVED)
+    assert churn("phase").startswith("churn is in poc — next: `phase next`")

@@ -114,11 +114,13 @@ def test_a_new_project_card_shows_placeholders(churn):
     assert churn("project") == "\n".join(
         [
             "Churn model (churn)",
-            "  Phase: framing",
+            "  Phase: framing since Wed 18 Nov 2026",
+            "  Gate of framing: 0 of 7 items checked — `gate`",
             "  Health: no status yet",
             "  Owner: @alice",
             "  Sponsor: not named yet",
             "  EU AI Act class: unassessed",
+            "  GDPR: personal data not assessed yet",
             "Success KPIs:",
             '  • none yet: `kpi add "<name>" baseline <n> target <n>`',
             "Top risks:",
@@ -150,7 +152,7 @@ def test_the_card_shows_health_kpis_top_risks_decisions_and_overdue_work(churn, 
     assert "F1: 0.74 (baseline 0.7 → target 0.8, 40% of the way)" in out
     risks = out.split("Top risks:\n")[1].split("Latest decisions:")[0]
     assert [r.split(" · ")[0].strip(" •") for r in risks.splitlines()] == ["R-2", "R-4", "R-3"]
-    assert "• D-2 · Weekly retrain\n  • D-1 · Use XGBoost" in out
+    assert "• D-3 · Weekly retrain\n  • D-2 · Use XGBoost\n  • D-1 · Moved by hand: framing → poc" in out
     assert "A-1 · Label set · @bob · due Fri 20 Nov 2026, 2 days overdue" in out
     assert "Feature store" not in out
 

@@ -4,12 +4,16 @@ from handlers.commands import (
     decisions,
     deliverables,
     digests,
+    gate,
     glossary,
+    governance,
     kpis,
     llm,
     phase,
     projects,
     remind,
+    report,
+    retro,
     risks,
     schedule,
     status,
@@ -29,6 +33,10 @@ def build_registry() -> Registry:
     registry.include(deliverables)
     registry.include(kpis)
     registry.include(phase)
+    registry.include(gate)
+    registry.include(governance)
+    registry.include(report)
+    registry.include(retro)
     registry.include(summaries)
     registry.include(digests)
     registry.include(glossary)

@@ -2,13 +2,14 @@
 
 from sqlalchemy.exc import IntegrityError
 
-from handlers import show
+from handlers import gates, governance, lifecycle, lifecycle_warnings, show
 from handlers.command import Context
 from handlers.errors import CommandError
+from handlers.gate_decisions import phase_line
 from handlers.registry import Param, verb
 from handlers.reply import Code, Field, Line, Reply, Section, Tone, line
 from handlers.values import choice, person, project_key, text_for
-from storage import decisions, deliverables, kpis, projects, risks, statuses
+from storage import decisions, deliverables, projects, risks, statuses
 from storage.models import Project
 from storage.vocab import DecisionStatus, Phase
 
@@ -83,27 +84,32 @@ def project_new(
 
 
 def card(ctx: Context, project: Project) -> Reply:
-    """The project card: where the project stands, on one screen."""
-    latest = statuses.latest(ctx.db, project=project, limit=1)
-    values = kpis.latest_values(ctx.db, project=project)
+    """The project card: where the project stands, on one screen, with what pmbot sees going wrong."""
+    facts = lifecycle.load(ctx.db, project, now=ctx.now)
+    latest = facts.latest_status
     kpi_lines = tuple(
-        line(show.kpi_progress(k, values.get(k.id or 0))) for k in kpis.all_of(ctx.db, project=project)
+        line(show.kpi_progress(k, m.value if (m := facts.measured.get(k.id or 0)) else None))
+        for k in facts.kpis
     )
     top_risks = tuple(show.risk_line(r) for r in risks.open_by_score(ctx.db, project=project, limit=3))
     recent = decisions.newest_first(ctx.db, project=project, status=DecisionStatus.ACCEPTED, limit=3)
     overdue = deliverables.open_by_due(ctx.db, project=project, overdue_on=ctx.today)
-    fields = [
-        Field("Phase", line(project.phase)),
-        Field("Health", line(show.health(latest[0].health if latest else None))),
+    fields = [Field("Phase", phase_line(project, ctx))]
+    if project.phase != Phase.CLOSED:
+        fields.append(
+            Field(f"Gate of {project.phase}", line(gates.tally(gates.states(facts)), " — ", Code("gate")))
+        )
+    fields += [
+        Field("Health", line(show.health(latest.health if latest else None))),
         Field("Owner", line(show.who(project.owner_id))),
         Field("Sponsor", line(show.who(project.sponsor_id) if project.sponsor_id else "not named yet")),
-        Field("EU AI Act class", line(project.ai_act_class)),
+        *governance.card_fields(project, facts.governance),
     ]
     if latest:
         fields.append(
             Field(
                 "Latest status",
-                line(f"{latest[0].text} ({show.day(latest[0].created_at.astimezone(ctx.tz).date())})"),
+                line(f"{latest.text} ({show.day(latest.created_at.astimezone(ctx.tz).date())})"),
             )
         )
     return Reply(
@@ -122,13 +128,14 @@ def card(ctx: Context, project: Project) -> Reply:
                 "Overdue deliverables",
                 tuple(show.deliverable_line(d, ctx.today) for d in overdue) or (line("none"),),
             ),
+            *lifecycle_warnings.section(lifecycle_warnings.warnings(facts), project.key),
         ),
     )
 
 
 @verb("project", usage="project [key]", args=[Param("key", project_key)], project=False)
 def project_show(ctx: Context, *, key: str | None = None) -> Reply:
-    """Show a project's card: phase, health, KPIs against target, top risks, decisions, overdue deliverables."""
+    """Show a project's card: phase and gate, health, governance, KPIs against target, top risks, decisions, overdue deliverables, warnings."""
     project = projects.by_key(ctx.db, tenant_id=ctx.tenant_id, key=key) if key else ctx.project_or_none
     if project is None:
         if key:

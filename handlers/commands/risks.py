@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from datetime import date
 
-from handlers import show
+from handlers import lifecycle_warnings, show
 from handlers.command import Context
 from handlers.dates import DATE_WORDS
 from handlers.errors import CommandError
@@ -47,6 +47,12 @@ def _details(risk: Risk) -> tuple[Field, ...]:
     return tuple(fields)
 
 
+def _speaks_up(ctx: Context, risk: Risk) -> tuple[Section, ...]:
+    """A high risk with no owner or no mitigation is called out when it is recorded so."""
+    found = lifecycle_warnings.risk_warning(risk)
+    return lifecycle_warnings.section([found] if found else [], ctx.project.key)
+
+
 @verb(
     "risk add",
     usage='risk add "<title>" [p=1..5] [i=1..5] [owner @user] [category <c>] [mitigation "<text>"] [review <date>]',
@@ -86,6 +92,7 @@ def risk_add(
         headline=line(f"Recorded {risk.ref}: {risk.title} — score {risk.score} (p{p}×i{i})"),
         tone=Tone.OK,
         fields=_details(risk),
+        sections=_speaks_up(ctx, risk),
     )
 
 
@@ -144,6 +151,7 @@ def risk_update(
         headline=line(f"Updated {risk.ref}: {risk.title} — score {risk.score}{moved}"),
         tone=Tone.OK,
         fields=_details(risk),
+        sections=_speaks_up(ctx, risk),
     )
 
 

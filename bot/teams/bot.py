@@ -1,0 +1,218 @@
+"""The Teams bot: each message for pmbot (and each click on a card's button) becomes a Command carried
+out by pmbot's CommandService on the worker pool, never on the event loop; the answer is an Adaptive
+Card in the same conversation (in a channel, in the message's thread).
+
+Teams waits 15 seconds for the bot to take an activity, so the answer goes first and slow work a command
+leaves (an LLM summary) runs after the turn, posted as a follow-up in the same conversation.
+"""
+
+import asyncio
+import logging
+from concurrent.futures import Executor
+from copy import deepcopy
+from typing import Any
+
+from botbuilder.core import BotAdapter, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    AdaptiveCardInvokeResponse,
+    AdaptiveCardInvokeValue,
+    Attachment,
+    ConversationReference,
+)
+
+from bot.teams import activities as read
+from bot.teams import cards
+from bot.teams.people import People
+from bot.teams.references import References
+from handlers.command import Command
+from handlers.later import Job, Outcome
+from handlers.reply import Reply
+from handlers.service import CommandService
+
+log = logging.getLogger(__name__)
+
+EXECUTE = "pmbot.run"  # the verb of an Action.Execute whose data["command"] is run as if typed
+
+
+def message(reply: Reply, names: cards.Names) -> Activity:
+    content = cards.card(reply, names)
+    return Activity(
+        type=ActivityTypes.message,
+        summary=content["fallbackText"],
+        attachments=[Attachment(content_type=cards.CONTENT_TYPE, content=content)],
+    )
+
+
+class PmBot(TeamsActivityHandler):  # type: ignore[misc]  # the SDK is untyped
+    def __init__(
+        self,
+        commands: CommandService,
+        pool: Executor,
+        *,
+        app_id: str | None,
+        people: People,
+        references: References,
+    ) -> None:
+        super().__init__()
+        self.commands = commands
+        self.pool = pool
+        self.app_id = app_id or ""
+        self.people = people
+        self.references = references
+        self._follow_ups: set[asyncio.Task[None]] = set()  # held, so that none is collected half-way
+
+    # -- turning an activity into a command
+
+    def names(self, tenant_id: str) -> cards.Names:
+        return lambda user_id: self.people.name(tenant_id, user_id)
+
+    async def _people_mentioned(self, turn_context: TurnContext, tenant_id: str) -> dict[str, str]:
+        """The Entra object id of each person mentioned other than pmbot (Teams mentions carry only the
+        Teams id), asked of the conversation's members; one pmbot cannot look up stays a plain name."""
+        activity = turn_context.activity
+        bot = activity.recipient.id if activity.recipient else None
+        found: dict[str, str] = {}
+        for mention in read.mentions_of(activity):
+            if mention.id == bot or mention.id in found:
+                continue
+            try:
+                member = await TeamsInfo.get_member(turn_context, mention.id)
+            except Exception as problem:  # the connector refused or could not be reached
+                log.warning("could not look up %s in Teams: %s", mention.name, problem)
+                continue
+            if member.aad_object_id:
+                found[mention.id] = str(member.aad_object_id)
+                name = member.name or mention.name
+                self.people.learn(tenant_id, found[mention.id], name=name, teams_id=mention.id)
+        return found
+
+    @staticmethod
+    def tenant_of(activity: Activity) -> str:
+        return read.tenant_of(activity) or f"{activity.channel_id}-local"  # the Emulator has no tenant
+
+    async def _command(self, turn_context: TurnContext) -> Command:
+        activity = turn_context.activity
+        tenant_id = self.tenant_of(activity)
+        user_id, zone = read.user_of(activity), read.timezone_of(activity)
+        sender = activity.from_property
+        self.people.learn(tenant_id, user_id, name=sender.name, timezone=zone, teams_id=sender.id)
+        people = await self._people_mentioned(turn_context, tenant_id)
+        return Command(
+            tenant_id=tenant_id,
+            user_id=user_id,
+            channel_id=read.channel_of(activity),
+            text=read.command_text(activity, people),
+            request_id=read.request_id_of(activity),
+            user_tz=zone,
+        )
+
+    async def carry_out(self, command: Command) -> Outcome:
+        return await asyncio.get_running_loop().run_in_executor(self.pool, self.commands.handle, command)
+
+    # -- what Teams sends
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        if not read.addressed(turn_context.activity):
+            return
+        command = await self._command(turn_context)
+        outcome = await self.carry_out(command)
+        if outcome.repeated:  # a redelivery: the first delivery was answered
+            return
+        await turn_context.send_activity(message(outcome.reply, self.names(command.tenant_id)))
+        self.follow_up(turn_context, command.tenant_id, outcome.later)
+        await self._keep(turn_context)
+
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        """pmbot installed in a team, a group chat or for a person: keep where to post there."""
+        activity = turn_context.activity
+        bot = activity.recipient.id if activity.recipient else None
+        if any(member.id == bot for member in activity.members_added or ()):
+            await self._keep(turn_context)
+        await super().on_conversation_update_activity(turn_context)
+
+    async def _keep(self, turn_context: TurnContext) -> None:
+        try:
+            await self.references.keep(turn_context.activity, self.tenant_of(turn_context.activity))
+        except Exception:  # the answer is out; the next message tries again
+            log.exception("could not keep the Teams conversation reference")
+
+    async def on_adaptive_card_invoke(
+        self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
+    ) -> AdaptiveCardInvokeResponse:
+        """An Action.Execute: the card is replaced by the answer to the command it carries."""
+        data = invoke_value.action.get("data") or {}
+        if invoke_value.action.get("verb") != EXECUTE or not isinstance(data.get("command"), str):
+            return AdaptiveCardInvokeResponse(
+                status_code=400,
+                type="application/vnd.microsoft.error",
+                value={"code": "BadRequest", "message": "pmbot does not know this action."},
+            )
+        turn_context.activity.value = {"pmbot": cards.RUN, "command": data["command"]}
+        command = await self._command(turn_context)
+        outcome = await self.carry_out(command)
+        self.follow_up(turn_context, command.tenant_id, outcome.later)
+        return AdaptiveCardInvokeResponse(
+            status_code=200,
+            type=cards.CONTENT_TYPE,
+            value=cards.card(outcome.reply, self.names(command.tenant_id)),
+        )
+
+    # -- after the answer
+
+    def follow_up(self, turn_context: TurnContext, tenant_id: str, jobs: tuple[Job, ...]) -> None:
+        """Run the slow work a command left once this turn is over, and post what it says there."""
+        if not jobs:
+            return
+        reference = TurnContext.get_conversation_reference(turn_context.activity)
+        task = asyncio.ensure_future(self._run_later(turn_context.adapter, reference, tenant_id, jobs))
+        self._follow_ups.add(task)
+        task.add_done_callback(self._follow_ups.discard)
+
+    async def _run_later(
+        self, adapter: BotAdapter, reference: ConversationReference, tenant_id: str, jobs: tuple[Job, ...]
+    ) -> None:
+        for job in jobs:
+            reply = await asyncio.get_running_loop().run_in_executor(self.pool, self.commands.run_later, job)
+            if reply is None:
+                continue
+            try:
+                await self.send(adapter, reference, message(reply, self.names(tenant_id)))
+            except Exception:
+                log.exception(
+                    "could not post a follow-up in Teams conversation %s", reference.conversation.id
+                )
+
+    async def send(self, adapter: BotAdapter, reference: ConversationReference, activity: Activity) -> Any:
+        """Post `activity` in the conversation of `reference`, outside any turn: as a reply to the
+        reference's activity when it has one, else as a new message; the connector's answer."""
+        sent: list[Any] = []
+
+        async def post(turn_context: TurnContext) -> None:
+            outgoing = TurnContext.apply_conversation_reference(deepcopy(activity), reference)
+            sent.extend(await turn_context.adapter.send_activities(turn_context, [outgoing]))
+
+        await adapter.continue_conversation(reference, post, self.app_id)
+        return sent[0] if sent else None
+
+    async def update(self, adapter: BotAdapter, reference: ConversationReference, activity: Activity) -> None:
+        """Replace what the message `activity.id` in the conversation of `reference` says."""
+
+        async def put(turn_context: TurnContext) -> None:
+            outgoing = TurnContext.apply_conversation_reference(deepcopy(activity), reference)
+            outgoing.id = activity.id
+            await turn_context.adapter.update_activity(turn_context, outgoing)
+
+        await adapter.continue_conversation(reference, put, self.app_id)
+
+
+async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
+    """A turn that failed (the connector refused a reply): logged, since nothing can be said in Teams."""
+    conversation = turn_context.activity.conversation
+    log.error(
+        "a Teams turn failed in %s",
+        conversation.id if conversation else "?",
+        exc_info=(type(error), error, error.__traceback__),
+    )
