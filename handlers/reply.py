@@ -59,6 +59,14 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A document that goes with a reply, as a file where the platform allows (a Markdown report)."""
+
+    filename: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Reply:
     headline: Line
     tone: Tone = Tone.INFO
@@ -68,6 +76,7 @@ class Reply:
     notes: tuple[Line, ...] = field(default=())
     public: bool = False  # a record the whole channel should see; otherwise only the person who typed
     param: str | None = None  # on an error, the argument the bad value belongs to: forms show it there
+    attachment: Attachment | None = None
 
 
 def error(*headline: Inline, usage: str | None = None, param: str | None = None) -> Reply:
@@ -113,6 +122,7 @@ def to_json(reply: Reply) -> dict[str, Any]:
         "usage": reply.usage,
         "notes": [_line_to_json(n) for n in reply.notes],
         "public": reply.public,
+        "attachment": [reply.attachment.filename, reply.attachment.text] if reply.attachment else None,
     }
 
 
@@ -133,4 +143,5 @@ def from_json(data: dict[str, Any]) -> Reply:
         usage=data["usage"],
         notes=tuple(_line_from_json(n) for n in data["notes"]),
         public=data.get("public", False),
+        attachment=Attachment(*data["attachment"]) if data.get("attachment") else None,
     )

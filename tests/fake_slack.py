@@ -58,7 +58,7 @@ class Workspace:
     installer: str = "U0INSTALLER"
     bot_user_id: str = BOT_USER_ID
     bot_id: str = BOT_ID
-    scope: str = "commands,chat:write,users:read"
+    scope: str = "commands,chat:write,users:read,files:write"  # what pmbot asks for
 
     @property
     def url(self) -> str:
@@ -81,7 +81,11 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     script: dict[str, deque[Behaviour]] = field(default_factory=lambda: defaultdict(deque))
     posted: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
-    expired: set[str] = field(default_factory=set)  # response_url names that answer 404, as after 30 min
+    expired: set[str] = field(default_factory=set)
+    uploaded: dict[str, bytes] = field(default_factory=dict)  # file id → the bytes uploaded
+    files: dict[str, dict[str, Any]] = field(
+        default_factory=dict
+    )  # file id → name and announced length  # response_url names that answer 404, as after 30 min
     # OAuth: authorization code → the workspace installing with it installs
     installs: dict[str, Workspace] = field(default_factory=dict)
 
@@ -113,6 +117,8 @@ class FakeSlack:
                     status, payload, headers = fake._api(
                         parts.path[len("/api/") :], parts.query, self.headers, raw
                     )
+                elif parts.path.startswith("/upload/"):  # files_upload_v2's second step
+                    status, payload, headers = fake._upload(parts.path[len("/upload/") :], raw)
                 elif parts.path.startswith("/response/"):
                     status, payload, headers = fake._response_url(parts.path[len("/response/") :], raw)
                 else:
@@ -241,6 +247,11 @@ class FakeSlack:
         with self._lock:
             self.posted[name].append(json.loads(raw) if raw else {})
             self._lock.notify_all()
+        return 200, {"ok": True}, {}
+
+    def _upload(self, file_id: str, raw: bytes) -> tuple[int, dict[str, Any], dict[str, str]]:
+        with self._lock:
+            self.uploaded[file_id] = raw
         return 200, {"ok": True}, {}
 
     def _next_ts(self) -> str:
@@ -415,6 +426,29 @@ class FakeSlack:
             return {"ok": False, "error": "users_list_not_supplied"}
         channel = self._dms.setdefault(users, f"D{len(self._dms) + 1:08d}")
         return {"ok": True, "no_op": False, "already_open": False, "channel": {"id": channel}}
+
+    def _on_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        file_id = self._next_id("F")
+        self.files[file_id] = {"name": args.get("filename"), "length": int(args.get("length", 0))}
+        return {"ok": True, "upload_url": f"{self.root}/upload/{file_id}", "file_id": file_id}
+
+    def _on_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        listed = args.get("files")
+        listed = json.loads(listed) if isinstance(listed, str) else listed or []
+        done = []
+        for item in listed:
+            known = self.files.get(item["id"])
+            if known is None or item["id"] not in self.uploaded:
+                return {"ok": False, "error": "file_not_found"}
+            done.append(
+                {
+                    "id": item["id"],
+                    "name": known["name"],
+                    "title": item.get("title"),
+                    "channels": [args.get("channel_id")],
+                }
+            )
+        return {"ok": True, "files": done}
 
 
 def _basic_auth(authorization: str) -> tuple[str, str] | None:

@@ -221,3 +221,31 @@ def test_every_verb_works_through_slack(server, slack):
         reply = command(server, slack, text)
         assert not reply["text"].startswith("❌"), (text, reply["text"])
         assert reply["blocks"], text
+
+
+def test_the_steering_report_is_posted_in_the_channel_with_its_markdown_file(server, slack):
+    command(server, slack, 'project new churn "Churn model"')
+    command(server, slack, 'risk add "Label noise in Q3 data" p=4 i=4')
+    report = command(server, slack, "report")
+    assert report["response_type"] == "in_channel"
+    [done] = slack.wait_for("files.completeUploadExternal")
+    assert done.args["channel_id"] == "C0CHURN"
+    [asked] = slack.calls_to("files.getUploadURLExternal")
+    assert asked.args["filename"].startswith("steering-report-churn-")
+    text = slack.uploaded[next(iter(slack.uploaded))].decode()
+    assert text.startswith("# ")
+    assert "Label noise in Q3 data" in text
+
+
+def test_a_report_slack_will_not_take_as_a_file_says_how_to_fix_it(server, slack):
+    command(server, slack, 'project new churn "Churn model"')
+    slack.fail_next("files.completeUploadExternal", error="not_in_channel")
+    form = slash(slack, "report")
+    post(server, form)
+    name = form["response_url"].rsplit("/", 1)[1]
+    assert slack.wait_for_response(name, count=2)
+    posted, told = slack.responses(name)
+    assert posted["response_type"] == "in_channel"
+    assert told["response_type"] == "ephemeral"
+    assert "Slack said not_in_channel" in told["text"]
+    assert "/invite @pmbot" in told["text"]

@@ -21,6 +21,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import SLASH
+from bot.slack.files import attach
 from bot.slack.forms import buttons, result
 from bot.slack.home import publish_home
 from bot.slack.modals import open_for_typed
@@ -104,6 +105,8 @@ def register(app: AsyncApp, commands: CommandService, pool: Executor, timezones:
             return
         command, outcome = await carry_out(command, client)
         await _respond(respond, outcome.reply, buttons(commands.registry, command.text, outcome.reply))
+        if not outcome.repeated:
+            await attach(client, outcome.reply, channel=command.channel_id, respond=respond)
         await follow_up(command, outcome, client, respond)
 
     @app.action(re.compile("^" + re.escape(RUN)))
