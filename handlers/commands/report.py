@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, time
 
 from handlers.command import Context
 from handlers.dates import DATE_WORDS
-from handlers.registry import Param, verb
 from handlers.markdown import markdown
+from handlers.registry import Param, verb
 from handlers.reply import Attachment, Reply
 from handlers.report import steering_report
 from handlers.values import any_date
