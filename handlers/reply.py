@@ -122,6 +122,7 @@ def to_json(reply: Reply) -> dict[str, Any]:
         "usage": reply.usage,
         "notes": [_line_to_json(n) for n in reply.notes],
         "public": reply.public,
+        "param": reply.param,
         "attachment": [reply.attachment.filename, reply.attachment.text] if reply.attachment else None,
     }
 
@@ -143,5 +144,6 @@ def from_json(data: dict[str, Any]) -> Reply:
         usage=data["usage"],
         notes=tuple(_line_from_json(n) for n in data["notes"]),
         public=data.get("public", False),
+        param=data.get("param"),
         attachment=Attachment(*data["attachment"]) if data.get("attachment") else None,
     )

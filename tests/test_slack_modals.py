@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import select
 
 from bot.slack import forms
+from handlers.forms import RISK_ADD
 from storage.models import Decision, Deliverable, Project, Risk, StatusUpdate
 from tests import test_slack_http
 from tests.fake_slack import WORKSPACE_URL, FakeSlack
@@ -369,11 +370,11 @@ def test_an_answer_whose_response_url_expired_goes_to_the_channel_instead(server
 
 def test_whatever_is_typed_in_a_field_stays_in_that_field():
     """Quotes, option names and project flags inside a value cannot leak into the command."""
-    view = forms.view(forms.RISK_ADD, forms.Metadata(channel="C1"))
+    view = forms.view(RISK_ADD, forms.Metadata(channel="C1"))
     title = 'Use "gold" labels p=5 --project other “smart” » done'
     values = {"title": {"value": {"type": "plain_text_input", "value": title}}}
     built = forms.command_text(
-        forms.RISK_ADD, {"state": {"values": values}}, forms.Metadata.loads(view["private_metadata"])
+        RISK_ADD, {"state": {"values": values}}, forms.Metadata.loads(view["private_metadata"])
     )
     assert built.text == "risk add «Use ”gold” labels p=5 --project other “smart” › done»"
     from handlers.tokens import split_project, tokenize

@@ -255,3 +255,8 @@ def test_a_list_too_long_for_buttons_under_each_item_gets_a_menu_beside_each():
 def test_actions_survive_the_stored_reply_a_repeated_request_gets():
     reply = _listed(3)
     assert from_json(to_json(reply)) == reply
+
+
+def test_an_errors_field_survives_too_so_a_form_shows_it_in_place_again():
+    reply = Reply(headline=line("Probability (p) must be 1 to 5"), tone=Tone.ERROR, param="p")
+    assert from_json(to_json(reply)) == reply

@@ -1,61 +1,29 @@
-"""The modals that stand in for `/pm` commands: their Block Kit, and the command a submission becomes.
+"""The modals that stand in for `/pm` commands: their Block Kit, and reading what Slack sends back.
 
-A submission is turned back into the text a person would have typed, so it goes through the very same
-verb, readers and checks as the typed command: only the shape of each form lives here. Every value is
-put in quotes, so whatever someone writes in one field stays that field's value. Each input block is
-tied to the verb's argument (`Param` name) it fills, so an error about that argument shows beside it.
+The forms themselves (their fields, which verb argument each fills) and turning a submission into the
+command a person would have typed are platform-neutral (handlers/forms.py); here each field becomes an
+input block whose block_id is the field's name, and a view's state becomes the field values.
 """
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from handlers.errors import CommandError
+from handlers import forms
+from handlers.forms import BUTTONS, PROJECT_FIELD, Form, Input, Submission, bare_verb
 from handlers.registry import Registry
-from handlers.reply import Code, Line, Mention, Reply, Tone
-from handlers.tokens import split_project, tokenize
-from handlers.values import column_limit
-from storage.models import Decision, Deliverable, Kpi, Risk
-from storage.vocab import Health, RiskCategory
+from handlers.reply import Reply, Tone
 
 CALLBACK_PREFIX = "form:"  # a modal's callback_id is this and the verb it stands in for
 OPEN_FORM = "open_form"  # the action_id of buttons that open a form
-PROJECT_BLOCK = "project"
 MAX_OPTIONS = 100  # per static_select
 MAX_OPTION_TEXT = 75
 MAX_PREFILL = 3000  # a plain_text_input's initial_value
-_KEY = re.compile(r"[a-z][a-z0-9-]{1,19}")  # a project key, as `project new` makes them
 
 
-@dataclass(frozen=True)
-class Input:
-    """One input block. `param` is the verb argument it fills; `option` says it is typed after that
-    argument's name (`p "4"`) rather than in its place among the verb's positional arguments."""
-
-    block_id: str
-    label: str
-    kind: str  # text, long text, number, choice, person, date or flag
-    param: str
-    option: bool = True
-    optional: bool = False
-    choices: tuple[tuple[str, str], ...] = ()  # (value, label); a flag's one box is its label
-    initial: str | None = None
-    max_length: int | None = None
-    hint: str | None = None
-
-
-@dataclass(frozen=True)
-class Form:
-    verb: str
-    title: str  # at most 24 characters
-    submit: str
-    inputs: tuple[Input, ...]
-
-    @property
-    def callback_id(self) -> str:
-        return CALLBACK_PREFIX + self.verb
+def callback_id(form: Form) -> str:
+    return CALLBACK_PREFIX + form.verb
 
 
 @dataclass(frozen=True)
@@ -74,102 +42,6 @@ class Metadata:
     def loads(cls, text: str) -> "Metadata":
         data = json.loads(text or "{}")
         return cls(**{field.name: data.get(field.name) for field in fields(cls)})
-
-
-class FieldError(Exception):
-    """A form filled in a way no command can express; shown beside `block_id`."""
-
-    def __init__(self, block_id: str, message: str) -> None:
-        super().__init__(message)
-        self.block_id = block_id
-        self.message = message
-
-
-def _scale(words: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    return tuple((str(n), f"{n} — {word}") for n, word in enumerate(words, start=1))
-
-
-PROBABILITIES = _scale(["rare", "unlikely", "possible", "likely", "almost certain"])
-IMPACTS = _scale(["negligible", "minor", "moderate", "major", "severe"])
-HEALTHS = tuple((h.value, h.value) for h in Health)
-CATEGORIES = tuple((c.value, c.value) for c in RiskCategory)
-
-STATUS = Form(
-    "status",
-    "Post a status",
-    "Post",
-    (
-        Input("health", "Health", "choice", "health", option=False, choices=HEALTHS),
-        Input("what", "What happened", "long text", "what happened", option=False, max_length=2000),
-    ),
-)
-RISK_ADD = Form(
-    "risk add",
-    "Add a risk",
-    "Add",
-    (
-        Input("title", "Title", "text", "title", option=False, max_length=column_limit(Risk, "title")),
-        Input("p", "Probability", "choice", "p", choices=PROBABILITIES, initial="3"),
-        Input("i", "Impact", "choice", "i", choices=IMPACTS, initial="3"),
-        Input("owner", "Owner", "person", "owner", optional=True),
-        Input("category", "Category", "choice", "category", optional=True, choices=CATEGORIES),
-        Input("mitigation", "Mitigation", "long text", "mitigation", optional=True, max_length=2000),
-        Input("review", "Review by", "date", "review", optional=True),
-    ),
-)
-DECISION = Form(
-    "decision",
-    "Record a decision",
-    "Record",
-    (
-        Input("title", "Decision", "text", "title", option=False, max_length=column_limit(Decision, "title")),
-        Input("because", "Because", "long text", "because", max_length=2000),
-        Input("alternatives", "Alternatives considered", "long text", "alternatives", optional=True),
-    ),
-)
-DELIVERABLE_ADD = Form(
-    "deliverable add",
-    "Add a deliverable",
-    "Add",
-    (
-        Input("title", "Title", "text", "title", option=False, max_length=column_limit(Deliverable, "title")),
-        Input(
-            "owner", "Owner", "person", "owner", optional=True, hint="A person, or an outside party below."
-        ),
-        Input(
-            "party",
-            "…or an outside party",
-            "text",
-            "owner",
-            optional=True,
-            max_length=column_limit(Deliverable, "owner_party"),
-            hint="Such as “IT data team”.",
-        ),
-        Input("due", "Due", "date", "due"),
-    ),
-)
-KPI_ADD = Form(
-    "kpi add",
-    "Define a success KPI",
-    "Define",
-    (
-        Input("name", "Name", "text", "name", option=False, max_length=column_limit(Kpi, "name")),
-        Input("baseline", "Baseline", "number", "baseline", hint="Where it stands now, in its own unit."),
-        Input("target", "Target", "number", "target"),
-        Input("unit", "Unit", "text", "unit", optional=True, max_length=column_limit(Kpi, "unit")),
-        Input(
-            "lower_is_better",
-            "Direction",
-            "flag",
-            "lower-is-better",
-            optional=True,
-            choices=(("lower-is-better", "Lower is better (latency, cost…)"),),
-        ),
-    ),
-)
-FORMS = {form.verb: form for form in (STATUS, RISK_ADD, DECISION, DELIVERABLE_ADD, KPI_ADD)}
-TYPED_ALONE = ("risk add", "decision", "deliverable add", "kpi add")  # `/pm <verb>` alone opens these
-BUTTONS = {"status": ("Post a status", "status")}  # verb typed alone → (label, form) under its answer
 
 
 # -- the view
@@ -214,7 +86,7 @@ def _element(field: Input, initial: str | None) -> dict[str, Any]:
 def _input_block(field: Input, initial: str | None) -> dict[str, Any]:
     block: dict[str, Any] = {
         "type": "input",
-        "block_id": field.block_id,
+        "block_id": field.name,
         "label": _plain(field.label, 2000),
         "element": _element(field, initial),
         "optional": field.optional,
@@ -236,19 +108,19 @@ def view(
     prefill: Mapping[str, str] | None = None,
     projects: Sequence[tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """The modal for `form`; `prefill` maps block ids to initial values; `projects` ((key, name)
+    """The modal for `form`; `prefill` maps field names to initial values; `projects` ((key, name)
     pairs) adds a project select first, for forms opened where there is no channel."""
     inputs = []
     if projects is not None:
         inputs.append(
             _input_block(
-                Input(PROJECT_BLOCK, "Project", "choice", "", choices=project_choices(projects)), None
+                Input(PROJECT_FIELD, "Project", "choice", "", choices=project_choices(projects)), None
             )
         )
-    inputs += [_input_block(f, (prefill or {}).get(f.block_id, f.initial)) for f in form.inputs]
+    inputs += [_input_block(f, (prefill or {}).get(f.name, f.initial)) for f in form.inputs]
     return {
         "type": "modal",
-        "callback_id": form.callback_id,
+        "callback_id": callback_id(form),
         "title": _plain(form.title, 24),
         "submit": _plain(form.submit, 24),
         "close": _plain("Cancel", 24),
@@ -275,29 +147,20 @@ def result(title: str, blocks: list[dict[str, Any]]) -> dict[str, Any]:
 # -- the submission
 
 
-def quote(value: str) -> str:
-    """`value` as one quoted word. A `"` inside becomes ”; since ” also ends a word in straight quotes,
-    text holding one goes in «…», where only » (made ›) or `"` would end it."""
-    value = value.replace('"', "”")
-    if "”" not in value:
-        return f'"{value}"'
-    return "«" + value.replace("»", "›") + "»"
-
-
-def _typed(kind: str, state: Mapping[str, Any]) -> str | None:
-    """A field's value as it would be typed, or None when it was left empty."""
+def _raw(kind: str, state: Mapping[str, Any]) -> str | None:
+    """What an input block's state holds, as forms.command_text takes it."""
     if kind == "flag":
-        return "" if state.get("selected_options") else None
+        return "on" if state.get("selected_options") else None
     if kind == "choice":
-        raw = (state.get("selected_option") or {}).get("value")
+        value = (state.get("selected_option") or {}).get("value")
     elif kind == "person":
         user = state.get("selected_user")
-        raw = f"<@{user}>" if user else None
+        value = f"<@{user}>" if user else None
     elif kind == "date":
-        raw = state.get("selected_date")
+        value = state.get("selected_date")
     else:
-        raw = state.get("value")
-    return quote(raw) if raw is not None and str(raw).strip() else None
+        value = state.get("value")
+    return None if value is None else str(value)
 
 
 def _states(view_payload: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
@@ -305,83 +168,16 @@ def _states(view_payload: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     return {block_id: next(iter(actions.values()), {}) for block_id, actions in values.items() if actions}
 
 
-@dataclass(frozen=True)
-class Submission:
-    text: str  # the command, as it would be typed
-    supplied: dict[str, str]  # param → the block whose value filled it
-
-
 def command_text(form: Form, view_payload: Mapping[str, Any], metadata: Metadata) -> Submission:
-    """The command a submitted form stands for: the verb, its arguments in order, then its options."""
+    """The command a submitted modal stands for (raises forms.FieldError)."""
     states = _states(view_payload)
-    positional: list[str] = []
-    options: list[str] = []
-    supplied: dict[str, str] = {}
-    for field in form.inputs:
-        typed = _typed(field.kind, states.get(field.block_id, {}))
-        if typed is None:
-            continue
-        if field.param in supplied:
-            earlier = next(f for f in form.inputs if f.block_id == supplied[field.param])
-            raise FieldError(field.block_id, f"Fill in either “{earlier.label}” or this, not both.")
-        supplied[field.param] = field.block_id
-        if not field.option:
-            positional.append(typed)
-        else:
-            options.append(f"{field.param} {typed}".rstrip())
-    if metadata.link and form.verb == "decision":
-        options.append(f"link {quote(metadata.link)}")
-    chosen = (states.get(PROJECT_BLOCK, {}).get("selected_option") or {}).get("value")
-    if chosen is not None and not _KEY.fullmatch(chosen):
-        raise FieldError(PROJECT_BLOCK, "Pick one of the projects.")
-    project = chosen or metadata.project
-    words = [form.verb, *positional, *options]
-    if project:
-        words.append(f"--project {project}")
-    return Submission(" ".join(words), supplied)
+    values = {f.name: _raw(f.kind, states.get(f.name, {})) for f in form.inputs}
+    if PROJECT_FIELD in states:
+        values[PROJECT_FIELD] = _raw("choice", states[PROJECT_FIELD])
+    return forms.command_text(form, values, project=metadata.project, link=metadata.link)
 
 
-def _words(parts: Line) -> str:
-    out = []
-    for part in parts:
-        if isinstance(part, Mention):
-            out.append(f"@{part.user_id}")
-        elif isinstance(part, Code):
-            out.append(part.text)
-        else:
-            out.append(part.replace("`", ""))
-    return "".join(out).strip()
-
-
-def field_errors(form: Form, reply: Reply, submission: Submission, *, has_project: bool) -> dict[str, str]:
-    """A refused command's message beside the field it is about, else beside the first field."""
-    blocks = [f.block_id for f in form.inputs]
-    first = PROJECT_BLOCK if has_project else blocks[0]
-    param = reply.param or ""
-    target = submission.supplied.get(param) or next(
-        (f.block_id for f in form.inputs if f.param == param), first
-    )
-    return {target: _words(reply.headline)[:2000] or "Please check this."}
-
-
-# -- forms in place of typed commands
-
-
-@dataclass(frozen=True)
-class Bare:
-    """A verb typed with nothing after it, and the project it was typed for, if one was named."""
-
-    verb: str
-    project: str | None
-
-
-def bare_verb(registry: Registry, text: str) -> Bare | None:
-    try:
-        project, rest = split_project(text)
-        verb, after = registry.match(tokenize(rest))
-    except CommandError:
-        return None
-    return None if after else Bare(verb.name, project)
+# -- a button to a form under an answer
 
 
 def buttons(registry: Registry, text: str, reply: Reply) -> list[dict[str, Any]]:

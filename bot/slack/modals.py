@@ -6,7 +6,8 @@ button that opens the status form. The message shortcut "Record as decision" ope
 filled in with the message and keeps its permalink; the global shortcut "Log a risk" opens the risk
 form with a project picker, since it has no channel.
 
-A submission becomes the command text a person would have typed (bot/slack/forms.py) and is carried
+A submission becomes the command text a person would have typed (handlers/forms.py, with Slack's view
+state read in bot/slack/forms.py) and is carried
 out by the same CommandService, on the worker pool. Unlike `/pm`, the listener waits for it before
 acknowledging: a field error can only be shown in the ack of `view_submission`, and Slack wants that
 ack within three seconds. So the command gets ACK_BUDGET seconds; one that takes longer is acked
@@ -30,6 +31,7 @@ from bot.slack import forms
 from bot.slack.home import publish_home
 from bot.slack.people import Timezones
 from bot.slack.render import blocks, fallback_text
+from handlers import forms as neutral
 from handlers.command import Command
 from handlers.later import Outcome
 from handlers.registry import Registry
@@ -49,11 +51,11 @@ async def open_for_typed(
 ) -> bool:
     """Open the form of a verb typed alone (`/pm risk add`); False when it has none or Slack refused,
     so that the command is answered as typed (with its usage)."""
-    bare = forms.bare_verb(registry, command.text)
-    if bare is None or bare.verb not in forms.TYPED_ALONE:
+    bare = neutral.bare_verb(registry, command.text)
+    if bare is None or bare.verb not in neutral.TYPED_ALONE:
         return False
     metadata = forms.Metadata(channel=command.channel_id, project=bare.project, response_url=response_url)
-    return await _open(client, trigger_id, forms.view(forms.FORMS[bare.verb], metadata)) is not None
+    return await _open(client, trigger_id, forms.view(neutral.FORMS[bare.verb], metadata)) is not None
 
 
 async def _open(client: AsyncWebClient, trigger_id: str, view: dict[str, Any]) -> dict[str, Any] | None:
@@ -115,7 +117,7 @@ def register(app: AsyncApp, commands: CommandService, pool: Executor, timezones:
     ) -> None:
         await ack()
         asked = json.loads(action.get("value") or "{}")
-        form = forms.FORMS.get(asked.get("form", ""))
+        form = neutral.FORMS.get(asked.get("form", ""))
         if form is None:
             return
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
@@ -133,14 +135,14 @@ def register(app: AsyncApp, commands: CommandService, pool: Executor, timezones:
         metadata = forms.Metadata(channel=channel, response_url=body.get("response_url"))
         prefill = {"title": _unescaped(message.get("text") or "").strip()}
         opened = await _open(
-            client, body["trigger_id"], forms.view(forms.DECISION, metadata, prefill=prefill)
+            client, body["trigger_id"], forms.view(neutral.DECISION, metadata, prefill=prefill)
         )
         if opened is None:
             return
         try:
             found = await client.chat_getPermalink(channel=channel, message_ts=message["ts"])
             linked = replace(metadata, link=found.get("permalink"))
-            view = forms.view(forms.DECISION, linked, prefill=prefill)
+            view = forms.view(neutral.DECISION, linked, prefill=prefill)
             await client.views_update(view_id=opened["id"], hash=opened.get("hash"), view=view)
         except SlackApiError as problem:  # the decision can still be recorded, without its source
             log.warning("could not link the decision to its message: %s", problem.response.get("error"))
@@ -157,23 +159,23 @@ def register(app: AsyncApp, commands: CommandService, pool: Executor, timezones:
                 'There are no projects yet. Create one in its channel: /pm project new <key> "<name>"',
             )
         else:
-            view = forms.view(forms.RISK_ADD, forms.Metadata(), projects=keys)
+            view = forms.view(neutral.RISK_ADD, forms.Metadata(), projects=keys)
         await _open(client, body["trigger_id"], view)
 
     @app.view(re.compile("^" + re.escape(forms.CALLBACK_PREFIX)))
     async def on_submit(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
-        form = forms.FORMS.get(view.get("callback_id", "").removeprefix(forms.CALLBACK_PREFIX))
+        form = neutral.FORMS.get(view.get("callback_id", "").removeprefix(forms.CALLBACK_PREFIX))
         if form is None:
             await ack()
             return
         metadata = forms.Metadata.loads(view.get("private_metadata", ""))
-        has_project = forms.PROJECT_BLOCK in ((view.get("state") or {}).get("values") or {})
+        has_project = neutral.PROJECT_FIELD in ((view.get("state") or {}).get("values") or {})
         try:
             submission = forms.command_text(form, view, metadata)
-        except forms.FieldError as problem:
-            await ack(response_action="errors", errors={problem.block_id: problem.message})
+        except neutral.FieldError as problem:
+            await ack(response_action="errors", errors={problem.field: problem.message})
             return
         tenant_id, user_id = _team(body), body["user"]["id"]
         command = Command(
@@ -202,7 +204,7 @@ def register(app: AsyncApp, commands: CommandService, pool: Executor, timezones:
                 await _say(client, reply, user=user_id, metadata=metadata, public=reply.public)
         else:
             if outcome.reply.tone is Tone.ERROR:
-                errors = forms.field_errors(form, outcome.reply, submission, has_project=has_project)
+                errors = neutral.field_errors(form, outcome.reply, submission, has_project=has_project)
                 await ack(response_action="errors", errors=errors)
                 return
             if metadata.channel is None:  # nowhere to post: the form shows the answer

@@ -2,6 +2,12 @@
 out by pmbot's CommandService on the worker pool, never on the event loop; the answer is an Adaptive
 Card in the same conversation (in a channel, in the message's thread).
 
+A verb that has a form (handlers/forms.py) typed alone (`@pmbot risk add`) is answered with the form as
+a card (bot/teams/forms.py); `status` alone shows the latest status with a button unfolding its form. A
+submitted form is carried out as the command it stands for, once per activity, and on an error comes
+back filled in as it was, with what was wrong beside the field: as the invoke's answer for an
+Action.Execute, for an Action.Submit by updating the card's message (or in a new one).
+
 Teams waits 15 seconds for the bot to take an activity, so the answer goes first and slow work a command
 leaves (an LLM summary) runs after the turn, posted as a follow-up in the same conversation.
 """
@@ -24,12 +30,13 @@ from botbuilder.schema import (
 )
 
 from bot.teams import activities as read
-from bot.teams import cards
+from bot.teams import cards, forms
 from bot.teams.people import People
 from bot.teams.references import References
+from handlers import forms as neutral
 from handlers.command import Command
 from handlers.later import Job, Outcome
-from handlers.reply import Reply
+from handlers.reply import Reply, Tone
 from handlers.service import CommandService
 
 log = logging.getLogger(__name__)
@@ -37,13 +44,19 @@ log = logging.getLogger(__name__)
 EXECUTE = "pmbot.run"  # the verb of an Action.Execute whose data["command"] is run as if typed
 
 
-def message(reply: Reply, names: cards.Names) -> Activity:
-    content = cards.card(reply, names)
+def card_message(content: dict[str, Any]) -> Activity:
     return Activity(
         type=ActivityTypes.message,
         summary=content["fallbackText"],
         attachments=[Attachment(content_type=cards.CONTENT_TYPE, content=content)],
     )
+
+
+def message(reply: Reply, names: cards.Names, actions: list[dict[str, Any]] | None = None) -> Activity:
+    content = cards.card(reply, names)
+    if actions:
+        content["actions"] = actions
+    return card_message(content)
 
 
 class PmBot(TeamsActivityHandler):  # type: ignore[misc]  # the SDK is untyped
@@ -93,7 +106,8 @@ class PmBot(TeamsActivityHandler):  # type: ignore[misc]  # the SDK is untyped
     def tenant_of(activity: Activity) -> str:
         return read.tenant_of(activity) or f"{activity.channel_id}-local"  # the Emulator has no tenant
 
-    async def _command(self, turn_context: TurnContext) -> Command:
+    async def _command(self, turn_context: TurnContext, text: str | None = None) -> Command:
+        """The activity as a command: what it says, or `text` (a clicked button's, a form's)."""
         activity = turn_context.activity
         tenant_id = self.tenant_of(activity)
         user_id, zone = read.user_of(activity), read.timezone_of(activity)
@@ -104,7 +118,7 @@ class PmBot(TeamsActivityHandler):  # type: ignore[misc]  # the SDK is untyped
             tenant_id=tenant_id,
             user_id=user_id,
             channel_id=read.channel_of(activity),
-            text=read.command_text(activity, people),
+            text=read.command_text(activity, people) if text is None else text,
             request_id=read.request_id_of(activity),
             user_tz=zone,
         )
@@ -115,15 +129,70 @@ class PmBot(TeamsActivityHandler):  # type: ignore[misc]  # the SDK is untyped
     # -- what Teams sends
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
+        submitted = forms.filled(turn_context.activity.value)
+        if submitted is not None:
+            await self._on_submit(turn_context, submitted)
+            return
         if not read.addressed(turn_context.activity):
             return
         command = await self._command(turn_context)
+        bare = neutral.bare_verb(self.commands.registry, command.text)
+        if bare is not None and bare.verb in neutral.TYPED_ALONE:
+            form = forms.card(neutral.FORMS[bare.verb], project=bare.project)
+            await turn_context.send_activity(card_message(form))
+            await self._keep(turn_context)
+            return
         outcome = await self.carry_out(command)
         if outcome.repeated:  # a redelivery: the first delivery was answered
             return
-        await turn_context.send_activity(message(outcome.reply, self.names(command.tenant_id)))
+        names = self.names(command.tenant_id)
+        await turn_context.send_activity(message(outcome.reply, names, forms.buttons(bare, outcome.reply)))
         self.follow_up(turn_context, command.tenant_id, outcome.later)
         await self._keep(turn_context)
+
+    async def _carry_out_form(
+        self, turn_context: TurnContext, submitted: forms.Filled
+    ) -> tuple[Outcome | None, dict[str, Any] | None]:
+        """Carry out a submitted form: its outcome, and the form again with what was wrong beside its
+        fields when it was refused (no outcome when it could not even be made a command)."""
+        tenant_id = self.tenant_of(turn_context.activity)
+        try:
+            submission = forms.command_text(submitted, lambda name: self.people.named(tenant_id, name))
+        except neutral.FieldError as problem:
+            return None, forms.again(submitted, {problem.field: problem.message})
+        command = await self._command(turn_context, submission.text)
+        outcome = await self.carry_out(command)
+        if outcome.reply.tone is not Tone.ERROR:
+            self.follow_up(turn_context, tenant_id, outcome.later)
+            return outcome, None
+        errors = neutral.field_errors(submitted.form, outcome.reply, submission, has_project=False)
+        return outcome, forms.again(submitted, errors)
+
+    async def _on_submit(self, turn_context: TurnContext, submitted: forms.Filled) -> None:
+        """An Action.Submit: the answer in the conversation, or the form again in place of the card."""
+        outcome, again = await self._carry_out_form(turn_context, submitted)
+        if outcome is not None and outcome.repeated:
+            return
+        if again is None:
+            assert outcome is not None
+            names = self.names(self.tenant_of(turn_context.activity))
+            await turn_context.send_activity(message(outcome.reply, names))
+        else:
+            await self._show_again(turn_context, card_message(again))
+        await self._keep(turn_context)
+
+    async def _show_again(self, turn_context: TurnContext, form: Activity) -> None:
+        """Replace the card that was submitted with `form`, or post it when that card is not known."""
+        card_id = turn_context.activity.reply_to_id
+        if card_id:
+            form.id = card_id
+            try:
+                await turn_context.update_activity(form)
+                return
+            except Exception as problem:  # the card is gone, or cannot be changed by pmbot
+                log.warning("could not update the card %s in Teams: %s", card_id, problem)
+            form.id = None
+        await turn_context.send_activity(form)
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
         """pmbot installed in a team, a group chat or for a person: keep where to post there."""
@@ -142,16 +211,24 @@ class PmBot(TeamsActivityHandler):  # type: ignore[misc]  # the SDK is untyped
     async def on_adaptive_card_invoke(
         self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
     ) -> AdaptiveCardInvokeResponse:
-        """An Action.Execute: the card is replaced by the answer to the command it carries."""
+        """An Action.Execute: the card is replaced by the answer to the command it carries, or to the
+        form submitted (by the form again, with what was wrong beside its fields)."""
         data = invoke_value.action.get("data") or {}
-        if invoke_value.action.get("verb") != EXECUTE or not isinstance(data.get("command"), str):
+        verb = invoke_value.action.get("verb")
+        submitted = forms.filled(data) if verb == forms.EXECUTE else None
+        if submitted is not None:
+            outcome, again = await self._carry_out_form(turn_context, submitted)
+            if again is None:
+                assert outcome is not None
+                again = cards.card(outcome.reply, self.names(self.tenant_of(turn_context.activity)))
+            return AdaptiveCardInvokeResponse(status_code=200, type=cards.CONTENT_TYPE, value=again)
+        if verb != EXECUTE or not isinstance(data.get("command"), str):
             return AdaptiveCardInvokeResponse(
                 status_code=400,
                 type="application/vnd.microsoft.error",
                 value={"code": "BadRequest", "message": "pmbot does not know this action."},
             )
-        turn_context.activity.value = {"pmbot": cards.RUN, "command": data["command"]}
-        command = await self._command(turn_context)
+        command = await self._command(turn_context, data["command"])
         outcome = await self.carry_out(command)
         self.follow_up(turn_context, command.tenant_id, outcome.later)
         return AdaptiveCardInvokeResponse(

@@ -25,7 +25,7 @@ ELLIPSIS = "…"
 _JOINER = "\u2060"  # WORD JOINER: invisible, but "<⁠at>" is no tag and "]⁠(" no link
 _AT_TAG = re.compile(r"<(?=/?\s*at\b)", re.IGNORECASE)
 _LINK_END = re.compile(r"\](?=\s*[(\[:])")
-_AAD_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+AAD_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 Names = Callable[[str], str | None]  # a person's display name, when pmbot has seen it
 
@@ -45,7 +45,7 @@ class _Mentions:
 
     def text(self, part: Mention) -> str:
         name = self.names(part.user_id)
-        if name is None or not _AAD_ID.fullmatch(part.user_id):
+        if name is None or not AAD_ID.fullmatch(part.user_id):
             return escape(f"@{name or part.user_id}")
         tag = f"<at>{escape(name)}</at>"
         self.entities.setdefault(

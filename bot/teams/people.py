@@ -39,3 +39,14 @@ class People:
 
     def teams_id(self, tenant_id: str, user_id: str) -> str | None:
         return self._known.get((tenant_id, user_id), Person()).teams_id
+
+    def named(self, tenant_id: str, name: str) -> list[str]:
+        """Who in the tenant is called `name`, whole (“Bob Stone”) or by first name (“bob”), ignoring case."""
+        wanted = " ".join(name.split()).casefold()
+        known = [
+            (user, p.name.casefold())
+            for (tenant, user), p in self._known.items()
+            if tenant == tenant_id and p.name
+        ]
+        whole = sorted(user for user, called in known if " ".join(called.split()) == wanted)
+        return whole or sorted(user for user, called in known if called.split()[:1] == [wanted])
