@@ -6,8 +6,10 @@ the card pmbot answered with, as that person reads it.
 """
 
 import itertools
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from botframework.connector.auth import AppCredentials, PasswordServiceClientCredentialFactory
 
 from bot.settings import CoreSettings, LlmSettings, Settings, SlackSettings, StorageSettings, TeamsSettings
@@ -123,3 +125,19 @@ class Person:
         data["entities"] = [e for e in data["entities"] if e["type"] != "mention"]
         data["value"] = button["data"]
         return self.answer(data)[0]
+
+
+@pytest.fixture
+def connector() -> Iterator[FakeConnector]:
+    """The Bot Connector fake; test modules take it with `connector = teams_server.connector`."""
+    fake = FakeConnector().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def server(database: Database) -> Iterator[Server]:
+    """pmbot with Teams in insecure-local mode (no tokens), as with the Bot Framework Emulator."""
+    running = Server(teams_settings(database), insecure_local=True)
+    yield running
+    running.close()

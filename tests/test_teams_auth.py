@@ -9,16 +9,12 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from storage.models import HandledRequest, Project
+from tests import teams_server
 from tests.fake_connector import FakeConnector
 from tests.slack_server import Server
 from tests.teams_server import APP_ID, BOT_TOKEN, Person, secured
 
-
-@pytest.fixture
-def connector() -> Iterator[FakeConnector]:
-    fake = FakeConnector().start()
-    yield fake
-    fake.stop()
+connector = teams_server.connector  # fixtures: pytest finds them in this module's namespace
 
 
 @pytest.fixture

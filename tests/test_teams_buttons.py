@@ -2,29 +2,16 @@
 an Action.Submit arrives as a message whose value holds the command, an Action.Execute as an
 `adaptiveCard/action` invoke answered with the card that replaces the clicked one."""
 
-from collections.abc import Iterator
-
 import pytest
 from sqlmodel import select
 
 from storage.models import Deliverable
-from tests.fake_connector import FakeConnector, activity, buttons
-from tests.slack_server import Server
-from tests.teams_server import Person, teams_settings
+from tests import teams_server
+from tests.fake_connector import activity, buttons
+from tests.teams_server import Person
 
-
-@pytest.fixture
-def connector() -> Iterator[FakeConnector]:
-    fake = FakeConnector().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def server(database) -> Iterator[Server]:
-    running = Server(teams_settings(database), insecure_local=True)
-    yield running
-    running.close()
+connector = teams_server.connector  # fixtures: pytest finds them in this module's namespace
+server = teams_server.server
 
 
 @pytest.fixture

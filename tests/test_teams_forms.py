@@ -4,7 +4,6 @@ with the form as an Adaptive Card; what Teams sends when it is submitted (an Act
 is carried out as the typed command, and a refusal comes back on the card beside its field."""
 
 import itertools
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -12,9 +11,12 @@ import pytest
 from sqlmodel import select
 
 from storage.models import Deliverable, Kpi, Risk, StatusUpdate
+from tests import teams_server
 from tests.fake_connector import FakeConnector, Posted, activity, buttons
-from tests.slack_server import Server
-from tests.teams_server import Person, teams_settings
+from tests.teams_server import Person
+
+connector = teams_server.connector  # fixtures: pytest finds them in this module's namespace
+server = teams_server.server
 
 THREAD = "19:4f0c1c4e3b9a4a5c8f0c1c4e3b9a4a5c@thread.tacv2;messageid=1795000000001"
 BOB = "bbbbbbbb-2222-4222-8222-000000000002"
@@ -24,20 +26,6 @@ BOB_FROM = {
     "aadObjectId": BOB,
 }
 _ids = itertools.count(1)
-
-
-@pytest.fixture
-def connector() -> Iterator[FakeConnector]:
-    fake = FakeConnector().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def server(database) -> Iterator[Server]:
-    running = Server(teams_settings(database), insecure_local=True)
-    yield running
-    running.close()
 
 
 @pytest.fixture

@@ -2,32 +2,19 @@
 running app's /api/messages, answers recorded by a loopback Bot Connector (tests/fake_connector.py).
 Authentication is off here (`--insecure-local`); tests/test_teams_auth.py runs with it on."""
 
-from collections.abc import Iterator
-
 import pytest
 
 from storage.models import HandledRequest, Project, Risk
-from tests.fake_connector import TENANT, FakeConnector
-from tests.slack_server import Server
-from tests.teams_server import Person, teams_settings
+from tests import teams_server
+from tests.fake_connector import TENANT
+from tests.teams_server import Person
+
+connector = teams_server.connector  # fixtures: pytest finds them in this module's namespace
+server = teams_server.server
 
 CHANNEL = "19:4f0c1c4e3b9a4a5c8f0c1c4e3b9a4a5c@thread.tacv2"
 THREAD = f"{CHANNEL};messageid=1795000000001"
 ALICE = "aaaaaaaa-1111-4111-8111-000000000001"
-
-
-@pytest.fixture
-def connector() -> Iterator[FakeConnector]:
-    fake = FakeConnector().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def server(database) -> Iterator[Server]:
-    running = Server(teams_settings(database), insecure_local=True)
-    yield running
-    running.close()
 
 
 @pytest.fixture

@@ -7,19 +7,15 @@ import pytest
 
 from bot.settings import SlackSettings
 from storage.models import Project, Risk
-from tests.fake_connector import TENANT, FakeConnector
+from tests import teams_server
+from tests.fake_connector import TENANT
 from tests.fake_slack import TEAM_ID, FakeSlack
 from tests.slack_server import SECRET, Server, answer, post, slash
 from tests.teams_server import Person, teams_settings
 
+connector = teams_server.connector  # fixtures: pytest finds them in this module's namespace
+
 OTHER_TENANT = "22222222-2222-4222-8222-222222222222"
-
-
-@pytest.fixture
-def connector() -> Iterator[FakeConnector]:
-    fake = FakeConnector().start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture
