@@ -25,7 +25,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from tests.loopback import JsonHandler, serve
+from tests.loopback import JsonHandler, Loopback, serve
 
 DATA = Path(__file__).parent / "data" / "teams"
 BOT_ID = "28:00000000-0000-0000-0000-00000000b0b0"
@@ -91,7 +91,7 @@ def buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @dataclass
-class FakeConnector:
+class FakeConnector(Loopback):
     members: dict[str, dict[str, Any]] = field(default_factory=dict)  # Teams id (29:…) → member
     posted: list[Posted] = field(default_factory=list)
     created: list[dict[str, Any]] = field(default_factory=list)  # POST /v3/conversations bodies
@@ -125,14 +125,6 @@ class FakeConnector:
 
         self.server = serve(Handler)
         return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    @property
-    def root(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
 
     @property
     def service_url(self) -> str:

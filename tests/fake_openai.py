@@ -11,7 +11,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.loopback import JsonHandler, serve
+from tests.loopback import JsonHandler, Loopback, serve
 
 
 @dataclass
@@ -28,7 +28,7 @@ def answer(data: dict[str, Any] | str, **options: Any) -> Behaviour:
 
 
 @dataclass
-class FakeOpenAI:
+class FakeOpenAI(Loopback):
     script: deque[Behaviour] = field(default_factory=deque)
     default: Behaviour = field(
         default_factory=lambda: answer({"headline": "ok", "summary": "ok", "business_impact": "", "asks": []})
@@ -85,16 +85,8 @@ class FakeOpenAI:
         return self
 
     @property
-    def root(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    @property
     def url(self) -> str:
         return f"{self.root}/v1"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
     def sent_text(self, index: int = -1) -> str:
         """Everything a request sent to the model, as one string."""

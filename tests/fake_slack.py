@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tests.loopback import JsonHandler, serve
+from tests.loopback import JsonHandler, Loopback, serve
 
 TEAM_ID = "T0TEST"
 TEAM_DOMAIN = "pmbot-test"
@@ -74,7 +74,7 @@ class Behaviour:
 
 
 @dataclass
-class FakeSlack:
+class FakeSlack(Loopback):
     users: dict[str, dict[str, Any]] = field(
         default_factory=lambda: {BOT_USER_ID: {"name": "pmbot", "real_name": "pmbot", "is_bot": True}}
     )
@@ -131,12 +131,7 @@ class FakeSlack:
     def stop(self) -> None:
         for event in self._holds:  # release anything still held, so no handler thread lingers
             event.set()
-        self.server.shutdown()
-        self.server.server_close()
-
-    @property
-    def root(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        super().stop()
 
     @property
     def api_url(self) -> str:

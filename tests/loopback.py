@@ -31,3 +31,17 @@ def serve(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
     return server
+
+
+class Loopback:
+    """What each fake does with its server: its address, and stopping it."""
+
+    server: ThreadingHTTPServer
+
+    @property
+    def root(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
