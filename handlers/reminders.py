@@ -174,3 +174,22 @@ def overdue_reminder(
         sections=tuple(sections),
         notes=(PAUSE_NOTE,),
     )
+
+
+def unreachable_notice(subject: dict[str, Any]) -> Reply:
+    """To a project's owner (or its channel): a direct message to someone could not be delivered."""
+    person = subject["person"]
+    return Reply(
+        headline=line("pmbot could not reach ", show.who(person), " with their reminder"),
+        fields=(
+            Field("Projects", line(", ".join(subject["projects"]))),
+            Field("Day", line(show.day(date.fromisoformat(subject["date"])))),
+            Field("Why", line(Code(subject["why"]))),
+        ),
+        notes=(
+            line(
+                "Pass it on yourself. So that pmbot can reach them next time: in Teams, add pmbot for them "
+                "or ask them to open it once; in Slack, check that their account is still active."
+            ),
+        ),
+    )

@@ -24,6 +24,7 @@ class Kind(StrEnum):
     REVIEW = "review"  # a review fell due with no status since the one before
     OVERDUE = "overdue"  # a person's daily reminder: overdue deliverables, risks past their review date
     SILENCE = "silence"  # a quiet week's digest went out: its owner hears that silence is a signal
+    UNREACHABLE = "unreachable"  # a direct message failed for good: the project's owner hears who missed it
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from scheduler.config import SchedulerConfig
 from scheduler.due import Due, Kind, claim
 from scheduler.notifier import Notifier, NotifierError
 from scheduler.sweeps import silence_due
+from scheduler.unreachable import notices
 from storage import outbox, projects
 from storage.models import OutboxMessage
 from storage.vocab import OutboxStatus
@@ -84,6 +85,8 @@ def build(services: Services, config: SchedulerConfig, message: OutboxMessage, n
             services, tenant_id=tenant_id, user_id=message.user_id, subject=subject, now=now
         )
         return Built(reply, "everything in it was done, snoozed or reviewed since, or its reader paused")
+    if message.kind == Kind.UNREACHABLE:
+        return Built(reminders.unreachable_notice(subject))
     return Built(None, f"pmbot does not know messages of kind “{message.kind}”")
 
 
@@ -159,7 +162,7 @@ class Sender:
         wait: timedelta | None = None,
     ) -> None:
         status = await self._run(
-            self._record_failed, message_id=message.id, error=error, now=now, retryable=retryable, wait=wait
+            self._record_failed, message=message, error=error, now=now, retryable=retryable, wait=wait
         )
         (outcome.retrying if status == OutboxStatus.PENDING else outcome.failed).append(message.key)
 
@@ -174,12 +177,15 @@ class Sender:
             outbox.mark_skipped(db, message_id=message_id, reason=reason)
 
     def _record_failed(
-        self, message_id: int, error: str, now: datetime, retryable: bool, wait: timedelta | None
+        self, message: OutboxMessage, error: str, now: datetime, retryable: bool, wait: timedelta | None
     ) -> OutboxStatus | None:
+        """Record the failure; when it is final for a direct message, plan the notices that tell the
+        projects' owners who could not be reached, in the same transaction."""
+        assert message.id is not None
         with self.services.database.session(write=True) as db:
-            return outbox.mark_failed(
+            status = outbox.mark_failed(
                 db,
-                message_id=message_id,
+                message_id=message.id,
                 error=error,
                 now=now,
                 max_attempts=self.config.max_attempts,
@@ -187,3 +193,11 @@ class Sender:
                 retryable=retryable,
                 wait=wait,
             )
+            if status == OutboxStatus.FAILED:
+                claim(
+                    db,
+                    notices(db, message=message, why=error, config=self.config, now=now),
+                    config=self.config,
+                    now=now,
+                )
+            return status

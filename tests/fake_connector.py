@@ -95,6 +95,8 @@ class FakeConnector(Loopback):
     members: dict[str, dict[str, Any]] = field(default_factory=dict)  # Teams id (29:…) → member
     posted: list[Posted] = field(default_factory=list)
     created: list[dict[str, Any]] = field(default_factory=list)  # POST /v3/conversations bodies
+    # Entra object ids of people who have not installed pmbot: a new 1:1 with them is refused (403)
+    not_installed: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self._lock = threading.Condition()
@@ -224,6 +226,9 @@ class FakeConnector(Loopback):
             return 404, {"error": {"code": "NotFound", "message": path}}
         with self._lock:
             if len(parts) == 4 and method == "POST":  # a new conversation, such as a 1:1
+                if any(member.get("id") in self.not_installed for member in body.get("members", [])):
+                    message = "The bot is not installed in the user's personal scope"
+                    return 403, {"error": {"code": "Forbidden", "message": message}}
                 self.created.append(body)
                 conversation = f"a:new-{len(self.created)}"
                 self._lock.notify_all()

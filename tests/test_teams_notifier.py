@@ -3,7 +3,7 @@ installed in or addressed in, and the scheduler's notifier posts there unasked â
 opening a personal chat with a person it has never talked with."""
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -99,6 +99,24 @@ def test_a_person_never_talked_with_is_reached_in_a_new_personal_chat(database, 
     assert count(TeamsConversation, tenant_id=TENANT, user_id=BOB, kind="personal") == 1
 
 
+def _working_day_after(day: date) -> date:
+    day += timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _tick(server: Server, at: datetime) -> None:
+    """One tick of the real scheduler, with the default settings, through the server's notifier."""
+    notifier = server.running.notifier
+    assert notifier is not None
+    config = SchedulerSettings.model_validate({}).config("UTC")
+    scheduler = Scheduler(
+        services=server.app.commands.services, notifier=notifier, executor=server.running.pool, config=config
+    )
+    server._wait(scheduler.tick(at))
+
+
 def test_the_scheduler_delivers_a_digest_and_a_reminder_in_teams_after_a_restart(database, connector):
     today = datetime.now(UTC).date()
     server = _server(database)
@@ -113,28 +131,39 @@ def test_the_scheduler_delivers_a_digest_and_a_reminder_in_teams_after_a_restart
 
     # A working day after the due date, at 11:00 in Alice's timezone (Europe/Paris, UTC+1 in winter):
     # her reminder of 09:00 is due, and so is the digest if set for that day at 10:00.
-    due = today + timedelta(days=1)
-    day = due + timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
+    day = _working_day_after(today + timedelta(days=1))
     at = datetime(day.year, day.month, day.day, 10, 0, tzinfo=UTC)
     server = _server(database)
     try:
         Person(server, connector).say(f"settings digest {day.strftime('%a').lower()} 10:00")
         before = len(connector.posted)
-        notifier = server.running.notifier
-        assert notifier is not None
-        config = SchedulerSettings.model_validate({}).config("UTC")
-        scheduler = Scheduler(
-            services=server.app.commands.services,
-            notifier=notifier,
-            executor=server.running.pool,
-            config=config,
-        )
-        server._wait(scheduler.tick(at))
+        _tick(server, at)
     finally:
         server.close()
     sent = {p.conversation_id: p for p in connector.posted[before:]}
     assert sent[CHANNEL].text.startswith("Weekly digest of Churn model (churn)")
     assert sent[CHANNEL].activity_id is None  # a new post in the channel, not a reply in a thread
     assert "Labels" in sent[PERSONAL].text
+
+
+def test_someone_pmbot_is_not_installed_for_is_reported_to_the_project_owner(database, connector):
+    connector.not_installed.add(BOB)
+    today = datetime.now(UTC).date()
+    server = _server(database)
+    try:
+        _install(server, connector, "installed_personal")
+        alice = Person(server, connector)
+        alice.say('project new churn "Churn model"')
+        alice.say(f'deliverable add "Labels" owner @{BOB} due {today + timedelta(days=1)}')
+        alice.say("settings review off")
+        day = _working_day_after(today + timedelta(days=1))
+        before = len(connector.posted)
+        _tick(server, datetime(day.year, day.month, day.day, 10, 0, tzinfo=UTC))
+    finally:
+        server.close()
+    assert connector.created == []  # Teams refused the 1:1 with Bob
+    [notice] = connector.posted[before:]
+    assert notice.conversation_id == PERSONAL  # Alice's personal chat with pmbot
+    assert notice.text.startswith("pmbot could not reach")
+    assert "Forbidden" in notice.text
+    assert "in Teams, add pmbot for them" in notice.text
