@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from bot.links import create_links
 from bot.llm import create_llm
 from bot.settings import Settings
 from handlers.clock import Clock, utc_now
@@ -36,5 +37,6 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> App:
         default_tz=settings.core.timezone,
         clock=clock,
         summarizer=summarizer,
+        links=create_links(settings),
     )
     return App(settings=settings, database=database, commands=commands)

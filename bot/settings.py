@@ -346,6 +346,25 @@ class SchedulerSettings(BaseSettings):
         )
 
 
+class WebSettings(BaseSettings):
+    """pmbot's own web pages (the dashboard, chart images in Teams), reached through signed links."""
+
+    model_config = _ENV
+
+    public_url: str | None = Field(default=None, validation_alias="PMBOT_PUBLIC_URL")
+    link_secret: SecretStr | None = Field(default=None, min_length=32, validation_alias="PMBOT_LINK_SECRET")
+    link_days: int = Field(default=7, ge=1, le=90, validation_alias="PMBOT_LINK_DAYS")
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(("https://", "http://")):
+            raise ValueError(
+                "use the https:// address where people reach pmbot, such as https://pmbot.example.com"
+            )
+        return url.rstrip("/") if url else url
+
+
 class Settings(BaseModel):
     """All of pmbot's settings, one section per part of pmbot."""
 
@@ -355,6 +374,7 @@ class Settings(BaseModel):
     slack: SlackSettings = Field(default_factory=SlackSettings)
     teams: TeamsSettings = Field(default_factory=TeamsSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
 
 
 class SettingsError(Exception):
@@ -372,6 +392,7 @@ def load_settings() -> Settings:
         ("slack", SlackSettings),
         ("teams", TeamsSettings),
         ("scheduler", SchedulerSettings),
+        ("web", WebSettings),
     )
     for name, section in sections_to_read:
         try:

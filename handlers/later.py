@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from handlers.clock import Clock
+from handlers.links import Links
 from handlers.reply import Reply
 from handlers.summaries.summarizer import Summarizer
 from storage.db import Database
@@ -19,6 +20,7 @@ class Services:
     database: Database
     summarizer: Summarizer
     clock: Clock
+    links: Links
 
 
 Job = Callable[[Services], Reply | None]

@@ -4,6 +4,7 @@ Plain `str` parts are text as people typed it or as we wrote it: adapters escape
 code are separate parts so that only pmbot, never user text, can produce a ping or a formatted span.
 """
 
+import base64
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -60,10 +61,17 @@ class Section:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A document that goes with a reply, as a file where the platform allows (a Markdown report)."""
+    """A file that goes with a reply, where the platform allows: a Markdown report, a chart (PNG), an
+    export (ZIP). `url`, when pmbot's web server serves the same file under a signed link: platforms
+    that show images only by address (Teams cards) use it."""
 
     filename: str
-    text: str
+    data: bytes
+    url: str | None = None
+
+    @property
+    def is_image(self) -> bool:
+        return self.filename.lower().endswith(".png")
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,15 @@ def _line_from_json(data: list[Any]) -> Line:
     return tuple(_inline_from_json(part) for part in data)
 
 
+def _attachment_to_json(attachment: Attachment) -> list[Any]:
+    return [attachment.filename, base64.b64encode(attachment.data).decode("ascii"), attachment.url]
+
+
+def _attachment_from_json(data: list[Any]) -> Attachment:
+    filename, content, url = data
+    return Attachment(filename, base64.b64decode(content), url)
+
+
 def to_json(reply: Reply) -> dict[str, Any]:
     """The reply as JSON, kept with a handled request so that a retry gets the same answer."""
     return {
@@ -123,7 +140,7 @@ def to_json(reply: Reply) -> dict[str, Any]:
         "notes": [_line_to_json(n) for n in reply.notes],
         "public": reply.public,
         "param": reply.param,
-        "attachment": [reply.attachment.filename, reply.attachment.text] if reply.attachment else None,
+        "attachment": _attachment_to_json(reply.attachment) if reply.attachment else None,
     }
 
 
@@ -145,5 +162,5 @@ def from_json(data: dict[str, Any]) -> Reply:
         notes=tuple(_line_from_json(n) for n in data["notes"]),
         public=data.get("public", False),
         param=data.get("param"),
-        attachment=Attachment(*data["attachment"]) if data.get("attachment") else None,
+        attachment=_attachment_from_json(data["attachment"]) if data.get("attachment") else None,
     )

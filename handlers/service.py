@@ -17,6 +17,7 @@ from handlers.clock import Clock, first_zone, utc_now
 from handlers.command import Command, Context
 from handlers.errors import CommandError
 from handlers.later import Job, Outcome, Services
+from handlers.links import Links
 from handlers.registry import Registry, Verb
 from handlers.reply import Reply, line
 from handlers.summaries.summarizer import Summarizer
@@ -37,14 +38,17 @@ class CommandService:
         default_tz: str = "UTC",
         clock: Clock = utc_now,
         summarizer: Summarizer | None = None,
+        links: Links | None = None,
     ) -> None:
-        """`summarizer` defaults to the offline one."""
+        """`summarizer` defaults to the offline one; `links` to links valid in this process only."""
         self.database = database
         self.registry = registry
         self.default_tz = default_tz
         self.clock = clock
         summarizer = summarizer or Summarizer(database=database, llm=None, clock=clock)
-        self.services = Services(database=database, summarizer=summarizer, clock=clock)
+        self.services = Services(
+            database=database, summarizer=summarizer, clock=clock, links=links or Links.ephemeral()
+        )
 
     def handle(self, command: Command) -> Outcome:
         """Answer `command`; never raises, so no traceback can reach a chat."""

@@ -30,5 +30,5 @@ def test_the_report_goes_to_the_channel_with_itself_as_a_markdown_file(churn):
     assert reply.public
     assert reply.attachment is not None
     assert reply.attachment.filename.startswith("steering-report-churn-")
-    assert reply.attachment.text.startswith("# ")
-    assert "Label noise in Q3 data" in reply.attachment.text
+    assert reply.attachment.data.decode().startswith("# ")
+    assert "Label noise in Q3 data" in reply.attachment.data.decode()

@@ -20,7 +20,7 @@ async def attach(client: AsyncWebClient, reply: Reply, *, channel: str, respond:
         return
     try:
         await client.files_upload_v2(
-            channel=channel, filename=attachment.filename, title=attachment.filename, content=attachment.text
+            channel=channel, filename=attachment.filename, title=attachment.filename, content=attachment.data
         )
     except SlackApiError as problem:
         reason = str(problem.response.get("error") or "an error")

@@ -33,4 +33,4 @@ def report(ctx: Context, *, since: date | None = None) -> Reply:
     audit.record(ctx.db, project=project, actor_id=ctx.actor, at=ctx.now, action=MADE, ref=project.key)
     filename = f"steering-report-{project.key}-{ctx.today.isoformat()}.md"
     # For the committee: posted in the channel, with the same report as a Markdown file to forward.
-    return replace(reply, public=True, attachment=Attachment(filename, markdown(reply)))
+    return replace(reply, public=True, attachment=Attachment(filename, markdown(reply).encode()))
