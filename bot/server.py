@@ -5,7 +5,7 @@ when configured, and the scheduler (reminders, digests) ticking on the same loop
 
 import asyncio
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -19,18 +19,23 @@ from bot.slack.app import create_slack_app, workspace_clients
 from bot.slack.notifier import SlackNotifier
 from bot.teams import MESSAGES_PATH
 from bot.teams.app import Credentials, TeamsApp, create_teams_app
+from bot.web import add_pages
+from handlers.later import Services
 from scheduler.notifier import Notifier
 from scheduler.runner import Scheduler
 
 log = logging.getLogger(__name__)
 
 
-def create_web_app(*, slack: AsyncApp | None, teams: TeamsApp | None = None) -> web.Application:
+def create_web_app(
+    *, slack: AsyncApp | None, teams: TeamsApp | None = None, services: Services, pool: Executor
+) -> web.Application:
     async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"ok": True})
 
     web_app = web.Application()
     web_app.router.add_get("/healthz", healthz)
+    add_pages(web_app, services=services, pool=pool)
     if teams is not None:
         web_app.router.add_post(MESSAGES_PATH, teams.messages)
     if slack is not None:
@@ -125,7 +130,13 @@ async def start(
     teams = _teams(app, pool, insecure_local=insecure_local, credentials=teams_credentials)
     mode = settings.slack.mode
     slack = create_slack_app(settings.slack, app.commands, pool) if mode else None
-    runner = web.AppRunner(create_web_app(slack=slack if mode in ("http", "oauth") else None, teams=teams))
+    web_app = create_web_app(
+        slack=slack if mode in ("http", "oauth") else None,
+        teams=teams,
+        services=app.commands.services,
+        pool=pool,
+    )
+    runner = web.AppRunner(web_app)
     await runner.setup()
     site = web.TCPSite(runner, host, settings.core.port if port is None else port)
     await site.start()
