@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from handlers.later import Job
+from handlers.links import Links
 from storage.models import Project
 
 
@@ -30,6 +31,7 @@ class Context:
     tz: ZoneInfo  # the person's timezone, for the dates they type and read
     project_or_none: Project | None
     later: list[Job] = field(default_factory=list)  # run after the reply, outside this transaction
+    links: Links | None = None  # signed links to pmbot's web pages (the dashboard, chart images)
 
     @property
     def tenant_id(self) -> str:

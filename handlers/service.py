@@ -111,7 +111,9 @@ class CommandService:
         except CommandError as problem:
             problem.usage = problem.usage or verb.usage
             raise
-        return Context(command, db, now, self._timezone(db, command, project), project)
+        return Context(
+            command, db, now, self._timezone(db, command, project), project, links=self.services.links
+        )
 
     def _run(self, verb: Verb, ctx: Context, rest: list[Token], text: str) -> Reply:
         """Read the arguments and call the handler; bad input gets the verb's usage."""
