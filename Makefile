@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run demo test test-sqlite lint format lock clean
+.PHONY: install run demo test test-sqlite lint format lock clean reliability bench bench-quick fuzz
 
 install: $(STAMP)
 
@@ -24,6 +24,25 @@ demo: install
 # On SQLite always; on PostgreSQL too when TEST_DATABASE_URL is set (.ci/run sets it).
 test: install
 	$(BIN)/python -m pytest
+
+# The command grammar under hypothesis with far more inputs than CI's 10,000 (tests/test_fuzz_commands.py):
+# FUZZ_EXAMPLES through the parser, a tenth of them through the whole service.
+fuzz: install
+	FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),200000) $(BIN)/python -m pytest tests/test_fuzz_commands.py
+
+# The long runs of docs/RELIABILITY.md (SIGKILLs during a digest run, 200 clients for 60 s), on PostgreSQL:
+# RELIABILITY_DATABASE_URL or TEST_DATABASE_URL if set, else a throwaway server. QUICK=1 for small sizes.
+reliability: install
+	$(BIN)/python -m reliability.crash $(if $(QUICK),--quick)
+	$(BIN)/python -m reliability.load $(if $(QUICK),--quick)
+
+# Benchmarks (bench/, docs/PERFORMANCE.md): each figure and target with PASS or FAIL; not run by CI.
+# PostgreSQL too when BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a database it may empty.
+bench: install
+	$(BIN)/python -m bench.run
+
+bench-quick: install
+	$(BIN)/python -m bench.run --quick
 
 lint: install
 	$(BIN)/ruff check .

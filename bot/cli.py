@@ -1,26 +1,23 @@
-"""The `pmbot` command: console, demo, run (Slack, Teams), digests, the Teams app package and database
-upgrades."""
+"""The `pmbot` command: console, demo, run (Slack, Teams), digests, exports and imports, the Teams app
+package and database upgrades."""
 
 import argparse
-import asyncio
 import logging
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot import logs
-from bot.app import create_app
-from bot.console.render import render
-from bot.console.session import Identity, run_interactive, run_script
 from bot.digest import add_parser as add_digest_parser
-from bot.digest import print_digest
-from bot.server import serve
-from bot.settings import Settings, SettingsError, load_settings
-from handlers.summaries import jobs
-from handlers.summaries.model import Update
-from storage import migrate, projects
-from storage.db import create_db_engine
+from bot.exports import add_parsers as add_export_parsers
+
+if TYPE_CHECKING:
+    from bot.console.session import Identity
+    from bot.settings import Settings
+
+# Everything else is imported by the subcommand that needs it: `pmbot --help` and a mistyped option
+# answer at once, without loading the SDKs, the database layer or pydantic (docs/PERFORMANCE.md).
 
 log = logging.getLogger("pmbot")
 
@@ -80,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
         "--tenant", default="local", help="the workspace or tenant of that project (default: local)"
     )
     add_digest_parser(commands)
+    add_export_parsers(commands)
     package = commands.add_parser(
         "teams-package", help="write the Teams app package (manifest and icons) to upload in Teams"
     )
@@ -94,7 +92,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _console(identity: Identity) -> int:
+def _console(identity: "Identity") -> int:
+    from bot.app import create_app
+    from bot.console.session import run_interactive, run_script
+    from bot.settings import load_settings
+
     app = create_app(load_settings())
     try:
         if sys.stdin.isatty():
@@ -105,7 +107,7 @@ def _console(identity: Identity) -> int:
         app.close()
 
 
-def _teams_problem(settings: Settings, *, teams: bool, insecure_local: bool) -> str | None:
+def _teams_problem(settings: "Settings", *, teams: bool, insecure_local: bool) -> str | None:
     """Why `pmbot run` cannot start Teams as asked, or None."""
     if insecure_local and not teams:
         return "--insecure-local is for Teams: use pmbot run --teams --insecure-local"
@@ -123,7 +125,12 @@ def _teams_problem(settings: Settings, *, teams: bool, insecure_local: bool) -> 
     return None
 
 
-def _serve(settings: Settings, *, insecure_local: bool = False) -> int:
+def _serve(settings: "Settings", *, insecure_local: bool = False) -> int:
+    import asyncio
+
+    from bot.app import create_app
+    from bot.server import serve
+
     app = create_app(settings)
     try:
         asyncio.run(serve(app, insecure_local=insecure_local))
@@ -135,6 +142,13 @@ def _serve(settings: Settings, *, insecure_local: bool = False) -> int:
 
 
 def _summarize(project_key: str | None, tenant: str) -> int:
+    from bot.app import create_app
+    from bot.console.render import render
+    from bot.settings import load_settings
+    from handlers.summaries import jobs
+    from handlers.summaries.model import Update
+    from storage import projects
+
     text = sys.stdin.read().strip()
     if not text:
         print('Give the update on stdin, e.g.: echo "F1 fell to 0.71" | pmbot summarize', file=sys.stderr)
@@ -161,6 +175,10 @@ def _summarize(project_key: str | None, tenant: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from bot import logs
+    from bot.console.session import Identity
+    from bot.settings import SettingsError, load_settings
+
     try:
         settings = load_settings()
     except SettingsError as problem:
@@ -173,6 +191,9 @@ def main(argv: list[str] | None = None) -> int:
         play(sys.stdout)
         return 0
     if args.command == "db":
+        from storage import migrate
+        from storage.db import create_db_engine
+
         engine = create_db_engine(
             settings.storage.database_url, sqlite_busy_timeout=settings.storage.sqlite_busy_timeout
         )
@@ -189,7 +210,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "summarize":
         return _summarize(args.project, args.tenant)
     if args.command == "digest":
+        from bot.digest import print_digest
+
         return print_digest(settings, project_key=args.project, tenant=args.tenant, dry_run=args.dry_run)
+    if args.command in ("export", "import"):
+        from bot.exports import export_project, import_files
+
+        if args.command == "export":
+            return export_project(
+                settings, key=args.project, tenant=args.tenant, fmt=args.format, out=args.out
+            )
+        return import_files(settings, key=args.project, tenant=args.tenant, user=args.user, paths=args.paths)
     if args.command == "run":
         refused = _teams_problem(settings, teams=args.teams, insecure_local=args.insecure_local)
         if refused is not None:

@@ -53,7 +53,7 @@ SCRIPT: list[tuple[int, str, str, str, str]] = [
     (
         0,
         "09:15",
-        "claire",
+        "maya",  # the owner records the gate decision the sponsor took with her
         TEAM,
         'phase next go until in 6 weeks --accept-gaps "Value and data audit are on the POC\'s first two weeks"',
     ),

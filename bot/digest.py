@@ -5,13 +5,10 @@ It posts nothing: scheduled digests are posted by `pmbot run`, and `/pm digest n
 
 import argparse
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from bot.app import create_app
-from bot.console.render import render
-from bot.settings import Settings
-from handlers.digest import portfolio_digest, project_digest
-from storage import projects
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 NOT_POSTED = (
     "Printed only, not posted: `pmbot run` posts each project's digest in its channel at its digest "
@@ -29,7 +26,7 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def print_digest(
-    settings: Settings,
+    settings: "Settings",
     *,
     project_key: str | None,
     tenant: str,
@@ -38,6 +35,12 @@ def print_digest(
     err: TextIO = sys.stderr,
 ) -> int:
     """Print the digest that would go out now; 2 when the project does not exist."""
+    # Imported here: `pmbot --help` builds this command's parser and should not load pmbot to do so.
+    from bot.app import create_app
+    from bot.console.render import render
+    from handlers.digest import portfolio_digest, project_digest
+    from storage import projects
+
     app = create_app(settings)
     try:
         services = app.commands.services

@@ -14,6 +14,7 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.app import App
+from bot.links import warn_if_ephemeral
 from bot.notifiers import ByTenant
 from bot.slack.app import create_slack_app, workspace_clients
 from bot.slack.notifier import SlackNotifier
@@ -126,6 +127,7 @@ async def start(
     an app id is set, or with its authentication off when `insecure_local` asks for it;
     `teams_credentials` stand in for the app's own credentials on outgoing calls (tests)."""
     settings = app.settings
+    warn_if_ephemeral(settings)
     pool = ThreadPoolExecutor(max_workers=settings.core.workers, thread_name_prefix="pmbot-worker")
     teams = _teams(app, pool, insecure_local=insecure_local, credentials=teams_credentials)
     mode = settings.slack.mode

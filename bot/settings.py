@@ -281,6 +281,8 @@ class SchedulerSettings(BaseSettings):
     reminder_time: str = Field(default="09:00", validation_alias="PMBOT_REMINDER_TIME")
     escalate_after: int = Field(default=3, ge=0, le=30, validation_alias="PMBOT_ESCALATE_AFTER")
     portfolio_digest: str = Field(default="fri 17:00", validation_alias="PMBOT_PORTFOLIO_DIGEST")
+    # Scheduled messages built and sent at once (digests wait on the LLM); below PMBOT_WORKERS.
+    send_concurrency: int = Field(default=4, ge=1, le=64, validation_alias="PMBOT_SEND_CONCURRENCY")
 
     @field_validator("working_days")
     @classmethod
@@ -343,6 +345,7 @@ class SchedulerSettings(BaseSettings):
             portfolio_schedule=self.portfolio_digest,
             portfolio_timezone=default_tz,
             default_timezone=default_tz,
+            concurrency=self.send_concurrency,
         )
 
 

@@ -12,6 +12,7 @@ ACTIVITY = (
     "decision.",
     "deliverable.",
     "kpi.",
+    "experiment.",
     "project.phase",
     "project.timebox",
     "gate.",

@@ -21,6 +21,9 @@ class Command:
     text: str
     request_id: str  # the platform's id for this request: a retried request is carried out once
     user_tz: str | None = None  # the person's timezone when the platform knows it
+    # A Slack workspace admin or owner (users.info says so): may manage every project of the workspace.
+    # Teams cannot tell the bot who owns a team (handlers/permissions.py), so it is never set there.
+    is_admin: bool = False
 
 
 @dataclass

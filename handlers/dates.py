@@ -88,5 +88,6 @@ def _date_or_none(year: int, month: int, day: int) -> date | None:
 
 
 def _digits(word: str) -> bool:
-    """Plain 0-9 digits only: str.isdigit() also accepts "²", which int() cannot read."""
-    return word.isascii() and word.isdigit()
+    """Plain 0-9 digits only: str.isdigit() also accepts "²", which int() cannot read; and at most 9 of
+    them, since int() refuses 4,300 digits and more and no count of days or year is that long."""
+    return word.isascii() and word.isdigit() and len(word) <= 9

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from handlers import gates, governance, lifecycle, lifecycle_warnings, show
+from handlers import chart_links, experiment_news, gates, governance, lifecycle, lifecycle_warnings, show
 from handlers.activity import WEEK, is_activity, week_of
 from handlers.clock import first_zone
 from handlers.later import Services
@@ -58,6 +58,7 @@ def project_digest(services: Services, *, tenant_id: str, project_id: int, now: 
     """The digest of the week ending at `now`; LookupError when the tenant has no such project."""
     with services.database.session(write=False) as db:
         read = _read(db, tenant_id=tenant_id, project_id=project_id, now=now)
+        chart = chart_links.digest_attachment(db, read.project, read.events, links=services.links, now=now)
     project, local = read.project, first_zone(read.project.timezone)
     week_to = show.day(now.astimezone(local).date())
     title = f"Weekly digest of {project.name} ({project.key}), week to {week_to}"
@@ -70,6 +71,7 @@ def project_digest(services: Services, *, tenant_id: str, project_id: int, now: 
         sections=(*summary, *read.lifecycle, *read.warnings, *read.sections),
         notes=notes,
         public=True,
+        attachment=chart,  # the KPI and risk charts, in a week where a KPI was measured or a risk changed
     )
     return Digest(reply, active=True)
 
@@ -179,6 +181,7 @@ def _record_sections(
     today: date,
 ) -> list[Section]:
     sections = [
+        experiment_news.digest_section(db, project, events),
         _risks(db, project, events),
         _decisions(db, project, events),
         _done(db, project, events, today),

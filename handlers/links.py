@@ -42,6 +42,7 @@ class Links:
 
     secret: bytes
     base_url: str = "http://localhost:3000"
+    ttl: timedelta = timedelta(days=7)  # how long a link lasts unless asked otherwise (PMBOT_LINK_DAYS)
 
     @classmethod
     def ephemeral(cls, base_url: str = "http://localhost:3000") -> "Links":
@@ -52,9 +53,11 @@ class Links:
         body = _b64(json.dumps({**payload, "exp": int(expires.timestamp())}, separators=(",", ":")).encode())
         return f"{body}.{self._sign(body)}"
 
-    def url(self, path: str, payload: dict[str, Any], *, now: datetime, ttl: timedelta) -> str:
-        """The address of `path` (such as "/dashboard") carrying `payload` until `now + ttl`."""
-        return f"{self.base_url.rstrip('/')}{path}/{self.token(payload, expires=now + ttl)}"
+    def url(self, path: str, payload: dict[str, Any], *, now: datetime, ttl: timedelta | None = None) -> str:
+        """The address of `path` (such as "/dashboard") carrying `payload` until `now + ttl` (by default
+        the links' own `ttl`)."""
+        expires = now + (ttl if ttl is not None else self.ttl)
+        return f"{self.base_url.rstrip('/')}{path}/{self.token(payload, expires=expires)}"
 
     def read(self, token: str, *, now: datetime) -> dict[str, Any]:
         """What a token carries; raises InvalidLinkError if it was altered, ExpiredLinkError if it is too old."""

@@ -1,14 +1,62 @@
-"""Who may do what. Most verbs are open to everyone in the workspace; a project's settings and what is
-posted in its name (the digest) are its owner's to change or send."""
+"""Who may do what (the README's "Who may do what" lists every verb). Recording is open to everyone in the
+workspace: status, risks, decisions, deliverables, KPIs. A project's phase, settings and governance, and
+posting its digest now, are its owner's; changing or closing a risk or deliverable is for its owner (for
+a risk nobody owns or a deliverable owed by an outside party: whoever recorded it) and the project's
+owner. A Slack workspace admin or owner may do all of it in every project of the workspace.
+
+Teams does not tell a bot who owns a team: the Bot Connector's member lookup (TeamsInfo.get_member)
+gives only `userRole` user or guest, and team ownership needs Microsoft Graph, so in Teams nobody is
+an admin and a project's owner is the only one who can manage it. A use case's fate (qualify, reject,
+promote) is for its proposer, its owner or any project owner."""
 
 from handlers.command import Context
 from handlers.errors import CommandError
-from storage.models import Project
+from storage import projects
+from storage.models import Project, UseCase
+
+
+def manages(ctx: Context, project: Project) -> bool:
+    """The person typing owns `project`, or is an admin of its workspace."""
+    return ctx.actor == project.owner_id or ctx.command.is_admin
 
 
 def require_owner(ctx: Context, project: Project, doing: str) -> None:
-    """Refuse, saying who can, unless the person typing owns `project`; `doing` completes “Only … can”."""
-    if ctx.actor != project.owner_id:
+    """Refuse, saying who can, unless the person typing owns `project` (or is an admin of its workspace);
+    `doing` completes “Only … can”."""
+    if not manages(ctx, project):
         raise CommandError(
             f"Only the owner of {project.key} can {doing}; `project {project.key}` shows who that is."
         )
+
+
+def require_item_owner(
+    ctx: Context, project: Project, *, ref: str, owner_id: str | None, recorded_by: str | None, doing: str
+) -> None:
+    """Refuse, saying who can, unless the person typing owns the risk or deliverable `ref` (`owner_id`; an
+    item without an owner among the team is the one who recorded it's), owns `project`, or is an admin;
+    `doing` completes “Only … can” (`close R-2`)."""
+    mine = owner_id if owner_id is not None else recorded_by
+    if ctx.actor == mine or manages(ctx, project):
+        return
+    key = project.key
+    if owner_id is None:
+        raise CommandError(
+            f"{ref} has no owner in the team, so only whoever recorded it or the owner of {key} can "
+            f"{doing}; `project {key}` shows who owns the project."
+        )
+    listing = "risks" if ref.startswith("R-") else "deliverables"
+    raise CommandError(
+        f"Only the owner of {ref} or of {key} can {doing}; `{listing}` and `project {key}` show who they are."
+    )
+
+
+def require_usecase_decider(ctx: Context, usecase: UseCase, doing: str) -> None:
+    """Qualifying, rejecting and promoting a use case is for the person who proposed it, its named
+    owner, anyone who owns a project in the tenant, or an admin; `doing` completes “Only … can”."""
+    if ctx.actor in (usecase.proposer_id, usecase.owner_id) or ctx.command.is_admin:
+        return
+    if projects.owns_any(ctx.db, tenant_id=ctx.tenant_id, user_id=ctx.actor):
+        return
+    raise CommandError(
+        f"Only the person who proposed {usecase.ref}, its owner, or a project owner can {doing}."
+    )

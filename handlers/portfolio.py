@@ -1,6 +1,7 @@
 """The portfolio digest: every open project of a tenant on one screen, for leadership. Each line gives
 the project's phase and the biggest change of its week; projects are grouped by health, off track and
-at risk first. A handful of queries, whatever the number of projects.
+at risk first; then the use cases proposed in the week and the best-ranked ones not qualified yet
+(handlers/backlog.py). A handful of queries, whatever the number of projects.
 """
 
 from collections import defaultdict
@@ -9,7 +10,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from handlers import show
+from handlers import backlog, show
 from handlers.activity import is_activity, week_of
 from handlers.clock import first_zone
 from handlers.later import Services
@@ -40,9 +41,14 @@ def portfolio_digest(services: Services, *, tenant_id: str, now: datetime) -> Re
             if is_activity(event):
                 events[event.project_id].append(event)
         overdue = _overdue(db, open_projects, now)
+        proposals = backlog.portfolio_sections(db, tenant_id=tenant_id, start=start, end=end)
     week_to = show.day(now.date())
     if not open_projects:
-        return Reply(headline=line(f"Portfolio digest, week to {week_to}: no open projects."), public=True)
+        return Reply(
+            headline=line(f"Portfolio digest, week to {week_to}: no open projects."),
+            sections=proposals,
+            public=True,
+        )
     grouped: dict[str | None, list[Line]] = defaultdict(list)
     for project in open_projects:
         pid = project.id or 0
@@ -61,7 +67,10 @@ def portfolio_digest(services: Services, *, tenant_id: str, now: datetime) -> Re
             f"Portfolio digest, week to {week_to}: {len(open_projects)} open project"
             f"{'s' if len(open_projects) != 1 else ''} ({counts})"
         ),
-        sections=tuple(Section(title, tuple(grouped[h])) for h, title, _ in GROUPS if grouped[h]),
+        sections=(
+            *(Section(title, tuple(grouped[h])) for h, title, _ in GROUPS if grouped[h]),
+            *proposals,
+        ),
         public=True,
     )
 

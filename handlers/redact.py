@@ -1,13 +1,17 @@
-"""Privacy before text leaves for an LLM: e-mail addresses, phone numbers, IBANs, payment card numbers and
-secrets are replaced with "[email]", "[phone]", "[iban]", "[card]" and "[secret]".
+"""Privacy before text leaves for an LLM: e-mail addresses, people (mentions and @handles), phone numbers,
+IBANs, national identity numbers, payment card numbers and secrets are replaced with "[email]",
+"[person]", "[phone]", "[iban]", "[id]", "[card]" and "[secret]". What may still be personal but could
+not be told for sure (`doubtful`) keeps the text from the LLM altogether: the summary is made offline.
 
 The rules run in this order, because an earlier kind could otherwise be eaten by a later rule:
 1. the password in a URL (https://user:pass@host), before `pass@host` reads as an e-mail address;
 2. secrets with a known shape (API keys, tokens, JWTs), then "Bearer …" and password=/token=/api_key=/secret=
    values, before anything that reads digits: a token may hold a run of card-like digits;
-3. e-mail addresses, whose local part may be digits;
+3. e-mail addresses, whose local part may be digits; then people, so that an address is not read as a
+   handle;
 4. IBANs (country code, check digits, the bank's own number; checked with mod 97 and the length of the
-   country's IBAN), whose digits would otherwise read as a card or a phone number;
+   country's IBAN), whose digits would otherwise read as a card or a phone number; then national identity
+   numbers (US SSN, UK National Insurance, Spanish DNI/NIE with their check letter, Italian codice fiscale);
 5. payment card numbers (13 to 19 digits, Luhn-valid), before phones: a spaced card number also looks like
    a long phone number;
 6. phone numbers last, and only what looks like one: at least 8 digits, with a "+", an area code in
@@ -81,6 +85,33 @@ _NOT_PHONE = re.compile(
 )
 
 
+# People: Slack mentions (<@U024BE7LH>, and <@U024BE7LH|maria.lopez> with the name), Teams mentions
+# (<at>Maria Lopez</at>) and @handles; never the @channel, @here and @everyone pings.
+_PERSON = re.compile(
+    r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>|<at\b[^>]*>.*?</at\s*>"
+    r"|(?<![\w.@<\]/:+-])@(?!(?:channel|here|everyone)\b)[A-Za-z][\w.-]*[A-Za-z0-9_]",
+    re.IGNORECASE | re.DOTALL,
+)
+_SSN = re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")  # United States
+_NINO = re.compile(r"(?<!\w)(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z]{2}(?: ?\d{2}){3} ?[A-D](?!\w)")  # UK
+_CODICE_FISCALE = re.compile(r"(?<!\w)[A-Z]{6}\d{2}[A-EHLMPR-T]\d{2}[A-Z]\d{3}[A-Z](?!\w)")  # Italy
+_DNI = re.compile(r"(?<![\w-])([XYZ]?)(\d{7,8})-?([A-Z])(?![\w-])")  # Spain: DNI and NIE, with their letter
+_DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+
+
+def _dni(m: re.Match[str]) -> str:
+    prefix = str("XYZ".index(m.group(1))) if m.group(1) else ""  # an NIE's X, Y or Z counts as 0, 1 or 2
+    number = int(prefix + m.group(2))
+    return "[id]" if _DNI_LETTERS[number % 23] == m.group(3) else m.group()
+
+
+def _national_ids(text: str) -> str:
+    text = _SSN.sub("[id]", text)
+    text = _NINO.sub("[id]", text)
+    text = _CODICE_FISCALE.sub("[id]", text)
+    return _DNI.sub(_dni, text)
+
+
 def redact(text: str) -> Redacted:
     found: Counter[str] = Counter()
     steps: list[tuple[str, Callable[[str], str]]] = [
@@ -89,7 +120,9 @@ def redact(text: str) -> Redacted:
         ("secret", lambda t: _BEARER.sub(r"\1[secret]", t)),
         ("secret", lambda t: _KEY_VALUE.sub(_key_value, t)),
         ("email", lambda t: _EMAIL.sub("[email]", t)),
+        ("person", lambda t: _PERSON.sub("[person]", t)),
         ("iban", _ibans),
+        ("id", _national_ids),
         ("card", lambda t: _DIGIT_RUN.sub(_cards, t)),
         ("phone", lambda t: _PHONE.sub(_phone, t)),
     ]
@@ -98,6 +131,29 @@ def redact(text: str) -> Redacted:
         text = step(text)
         found[kind] += text.count(f"[{kind}]") - before  # each rule only adds its placeholder
     return Redacted(text, {kind: n for kind, n in found.items() if n})
+
+
+# What may still be personal after redaction, though no rule could tell for sure: an e-mail address
+# written to dodge filters, an IBAN in lower case or of a country not listed, a card-length number that
+# fails the Luhn check (a mistyped card). Text holding any of them is not sent to an LLM at all.
+_DODGED_EMAIL = re.compile(
+    r"[\w.+-]+\s*(?:\[at\]|\(at\)|\{at\}|\sat\s)\s*[\w-]+\s*(?:\[dot\]|\(dot\)|\{dot\}|\sdot\s)\s*[a-z]{2,}",
+    re.IGNORECASE,
+)
+_IBAN_LIKE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \u00a0]?[A-Za-z0-9]){11,30}(?![A-Za-z0-9])")
+_CARD_LIKE = re.compile(r"(?<![\w.,])\d{4}(?:[ -]?\d{4}){2}[ -]?\d{1,7}(?![\w]|[.,]\d)")
+
+
+def doubtful(text: str) -> str | None:
+    """What in (already redacted) `text` may be personal data that `redact` could not replace, or None."""
+    for pattern in (_DODGED_EMAIL, _CARD_LIKE):
+        found = pattern.search(text)
+        if found:
+            return found.group()
+    for found in _IBAN_LIKE.finditer(text):
+        if sum(ch.isdigit() for ch in found.group()) >= 10:
+            return found.group()
+    return None
 
 
 def _key_value(m: re.Match[str]) -> str:

@@ -12,8 +12,8 @@ from handlers import show
 from handlers.clock import first_zone
 from handlers.later import Services
 from handlers.reply import Action, Code, Field, Line, Reply, Section, line
-from storage import deliverables, people, projects, risks, statuses
-from storage.models import Deliverable, Project, Risk
+from storage import deliverables, experiments, people, projects, risks, statuses
+from storage.models import Deliverable, Experiment, Project, Risk
 from storage.vocab import Phase, RiskStatus
 
 PAUSE_NOTE = line("Away? ", Code("remind off until <date>"), " holds these reminders until you are back.")
@@ -121,6 +121,36 @@ def _risks(db: Session, tenant_id: str, refs: Sequence[Sequence[Any]]) -> list[t
     return found
 
 
+def _experiments(
+    db: Session, tenant_id: str, refs: Sequence[Sequence[Any]]
+) -> list[tuple[Experiment, Project]]:
+    """The experiments named by [project key, number] still without a result."""
+    found = []
+    for key, number in refs:
+        project = _project(db, tenant_id, key)
+        experiment = experiments.get(db, project=project, number=number) if project else None
+        if project is not None and experiment is not None and experiment.outcome is None:
+            found.append((experiment, project))
+    return found
+
+
+def _experiment_section(rows: list[tuple[Experiment, Project]]) -> Section:
+    return Section(
+        "Experiments past their date without a result",
+        tuple(
+            line(
+                f"{project.key} · {experiment.ref} · {experiment.hypothesis} · {experiment.metric}"
+                f" · result due {show.day(experiment.until)} — ",
+                Code(
+                    f'{project.key}: experiment result {experiment.ref} <value> [success|fail|inconclusive] ["what we learned"]'
+                ),
+            )
+            for experiment, project in rows
+            if experiment.until is not None
+        ),
+    )
+
+
 def _deliverable_section(
     title: str, rows: list[tuple[Deliverable, Project]], day: date, *, owner: bool
 ) -> Section:
@@ -142,7 +172,8 @@ def overdue_reminder(
     services: Services, *, tenant_id: str, user_id: str, subject: dict[str, Any], now: datetime
 ) -> Reply | None:
     """A person's daily reminder: their overdue deliverables, those of their projects that are long
-    overdue or owed by outside parties, and their risks whose review date passed."""
+    overdue or owed by outside parties, their risks whose review date passed, and their experiments
+    past their date without a result."""
     day = date.fromisoformat(subject["date"])
     with services.database.session(write=False) as db:
         paused = people.paused_until(db, tenant_id=tenant_id, user_id=user_id)
@@ -151,7 +182,8 @@ def overdue_reminder(
         own = _deliverables(db, tenant_id, subject["own"], day)
         escalated = _deliverables(db, tenant_id, subject["escalated"], day)
         review = _risks(db, tenant_id, subject["risks"])
-    if not (own or escalated or review):
+        late = _experiments(db, tenant_id, subject.get("experiments", []))
+    if not (own or escalated or review or late):
         return None
     sections, parts = [], []
     if own:
@@ -169,6 +201,9 @@ def overdue_reminder(
         )
         sections.append(Section("Risks past their review date", lines))
         parts.append(_count(len(review), "risk to review", "risks to review"))
+    if late:
+        sections.append(_experiment_section(late))
+        parts.append(_count(len(late), "experiment without its result", "experiments without their results"))
     return Reply(
         headline=line(f"{show.day(day)}: " + ", ".join(parts)),
         sections=tuple(sections),

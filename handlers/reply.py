@@ -85,6 +85,12 @@ class Reply:
     public: bool = False  # a record the whole channel should see; otherwise only the person who typed
     param: str | None = None  # on an error, the argument the bad value belongs to: forms show it there
     attachment: Attachment | None = None
+    direct: bool = False  # for the person's direct messages only (a signed link): never shown in a channel
+
+
+def sent_directly(reply: Reply) -> Reply:
+    """What is shown in place of a `direct` reply once it is in the person's direct messages."""
+    return Reply(headline=line("I sent you this by direct message: ", *reply.headline), tone=Tone.OK)
 
 
 def error(*headline: Inline, usage: str | None = None, param: str | None = None) -> Reply:
@@ -141,6 +147,7 @@ def to_json(reply: Reply) -> dict[str, Any]:
         "public": reply.public,
         "param": reply.param,
         "attachment": _attachment_to_json(reply.attachment) if reply.attachment else None,
+        "direct": reply.direct,
     }
 
 
@@ -163,4 +170,5 @@ def from_json(data: dict[str, Any]) -> Reply:
         public=data.get("public", False),
         param=data.get("param"),
         attachment=_attachment_from_json(data["attachment"]) if data.get("attachment") else None,
+        direct=data.get("direct", False),
     )

@@ -83,6 +83,41 @@ def _link(m: re.Match[str], source: str) -> str:
     return label or ""
 
 
+def additions(text: str, source: str) -> list[str]:
+    """The pings, and the mentions and links `source` does not have, in `text`: what `sanitize` would
+    remove. A model that wrote any of them was steered by the text it was given, so its answer is not used.
+    """
+    text = _without_controls(_LINE_BREAKS.sub("\n", text))  # "@\u200bhere" pings once the mark is gone
+    found = [
+        m.group() for pattern in (_SLACK_SPECIAL, _BROADCAST, _TEAMS_TAG) for m in pattern.finditer(text)
+    ]
+    found += [m.group() for m in _SLACK_USER.finditer(text) if not _has_user(source, m.group(1))]
+    found += [m.group() for m in _HANDLE.finditer(text) if not _has_handle(source, m.group(1))]
+    return found + [m.group() for m in _LINK.finditer(text) if _link(m, source) != m.group()]
+
+
+# What a model writes when it obeyed instructions hidden in the data rather than its own: talk of its
+# instructions or prompt, of being an AI, or a chat transcript's role labels.
+_OBEYED = re.compile(
+    r"""
+    \b(?:ignor\w*|disregard\w*|forg[eo]t\w*|overrid\w*|bypass\w*)\b[^.\n]{0,40}
+        \b(?:instructions?|rules|prompts?|guidelines|guardrails)\b
+    |\b(?:my|the)\s+(?:previous\s+|original\s+|hidden\s+)?(?:instructions|system\s+prompt|guidelines)\b
+    |\bsystem\s+(?:prompt|message)\b|\bdeveloper\s+mode\b|\bjailbr(?:eak|oken)\w*
+    |\bas\s+an?\s+(?:ai|llm|(?:large\s+)?language\s+model|summari[sz]er)\b
+    |(?:^|[.!?]\s+)(?:system|assistant|user)\s*:
+    |\b(?:api|secret)[\s_-]?key\b|\bpwned\b
+    """,
+    re.IGNORECASE | re.VERBOSE | re.MULTILINE,
+)
+
+
+def obeyed(text: str) -> str | None:
+    """The words in `text` that show a model following instructions it found in the data, if any."""
+    found = _OBEYED.search(text)
+    return found.group() if found else None
+
+
 def _has_user(source: str, user_id: str) -> bool:
     return re.search(rf"<@{re.escape(user_id)}[|>]", source, re.IGNORECASE) is not None
 

@@ -56,8 +56,12 @@ class CommandService:
             return self._handle(command)
         except CommandError as problem:
             return Outcome(replies.error(problem.message, usage=problem.usage, param=problem.param))
-        except DBAPIError:
+        except DBAPIError as problem:
             log.exception("database error on request %s", command.request_id)
+            if "database is locked" in str(problem.orig):  # SQLite: another writer past the busy timeout
+                return Outcome(
+                    self._failed(command, "The database was busy with another change, so nothing was saved.")
+                )
             return Outcome(self._failed(command, "I could not reach the database, so nothing was saved."))
         except Exception:
             log.exception("command failed on request %s", command.request_id)

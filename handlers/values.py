@@ -23,11 +23,22 @@ _MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
 _HANDLE = re.compile(r"^@([\w.\-]{1,64})$")
 _CHANNEL = re.compile(r"^<#([A-Z0-9]+)(?:\|([^>]*))?>$")
 _CHANNEL_NAME = re.compile(r"^#([\w.\-]{1,64})$")
-_REF = re.compile(r"^([A-Za-z])-?(\d{1,6})$")
+# ASCII digits only: "²" is a digit to str.isdigit() but not to int(), and "R-١" is no number people type.
+_REF = re.compile(r"^([A-Za-z])-?([0-9]{1,6})$")
+
+
+# Characters no database takes: NUL (PostgreSQL refuses it in text) and the halves of a surrogate pair
+# (not UTF-8 at all; a JSON payload can still carry one, as "\ud800"); and other control characters.
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
+
+
+def _storable(raw: str) -> str:
+    """`raw` without control characters, and with a lone surrogate shown as �, as a reader would see it."""
+    return _UNSTORABLE.sub(lambda m: "" if m.group() < "\ud800" else "\ufffd", raw)
 
 
 def _text(raw: str, limit: int) -> str:
-    value = " ".join(raw.split())
+    value = " ".join(_storable(raw).split())
     if not value:
         raise CommandError("That text is empty.")
     if len(value) > limit:
@@ -57,7 +68,8 @@ def text_for(model: type[SQLModel], column: str) -> Reader:
 
 def whole_number(low: int, high: int, what: str) -> Reader:
     def read(raw: str, _ctx: Context) -> int:
-        if not re.fullmatch(r"[+-]?\d+", raw.strip()) or not low <= int(raw) <= high:
+        # At most 9 ASCII digits: int() refuses 4,300 and more, and a column holds no bigger number.
+        if not re.fullmatch(r"[+-]?[0-9]{1,9}", raw.strip()) or not low <= int(raw) <= high:
             raise CommandError(f"{what} must be a whole number from {low} to {high}; you gave “{raw}”.")
         return int(raw)
 
@@ -161,7 +173,7 @@ def web_link(raw: str, _ctx: Context) -> str:
     if value.startswith("<"):
         value = value[1:].removesuffix(">").partition("|")[0]
     limit = column_limit(Decision, "source_link")
-    if not re.fullmatch(r"https?://\S+", value, re.IGNORECASE):
+    if not re.fullmatch(r"https?://\S+", value, re.IGNORECASE) or _storable(value) != value:
         raise CommandError(f"“{raw}” is not a link. Give a web address that starts with https://.")
     if len(value) > limit:
         raise CommandError(f"That link is {len(value)} characters long; keep it to {limit}.")
@@ -173,7 +185,7 @@ def ref(letter: str) -> Reader:
 
     def read(raw: str, _ctx: Context) -> int:
         raw = raw.strip()
-        if raw.isdigit():
+        if re.fullmatch(r"[0-9]{1,6}", raw):
             return int(raw)
         match = _REF.match(raw)
         if not match or match.group(1).upper() != letter:

@@ -26,6 +26,10 @@ class SchedulerConfig:
     backoff: timedelta = timedelta(minutes=1)  # the first retry's wait; each next one waits twice as long
     interval: timedelta = timedelta(seconds=60)  # how often the sweeps run
     per_tick: int = 200  # at most this many messages sent per sweep; the rest wait for the next one
+    # Messages built and sent at once; each holds a worker thread while it builds (a digest may wait on
+    # the LLM), so keep it below the worker pool's size, which commands share. At 1 they go out in the
+    # order they fell due; `pmbot run` uses PMBOT_SEND_CONCURRENCY (4).
+    concurrency: int = 1
     portfolio_schedule: str = "fri 17:00"  # the portfolio digest, in `portfolio_timezone`
     portfolio_timezone: str = "UTC"
     default_timezone: str = "UTC"  # a person's when neither they nor their projects have one
@@ -35,8 +39,10 @@ class SchedulerConfig:
             raise ValueError("the grace window cannot be longer than the look-back")
         if not self.working_days or not self.working_days <= set(range(7)):
             raise ValueError("working days are weekday numbers, 0 (Monday) to 6 (Sunday)")
-        if self.max_attempts < 1 or self.per_tick < 1 or self.escalate_after < 0:
-            raise ValueError("max_attempts and per_tick must be at least 1, escalate_after at least 0")
+        if self.max_attempts < 1 or self.per_tick < 1 or self.concurrency < 1 or self.escalate_after < 0:
+            raise ValueError(
+                "max_attempts, per_tick and concurrency must be at least 1, escalate_after at least 0"
+            )
         try:
             parse_weekly(self.portfolio_schedule)
         except CommandError as problem:

@@ -5,7 +5,9 @@ message per person (`overdue:<person>:<their date>`) listing, across the tenant'
 - as a project owner, their projects' deliverables overdue `escalate_after` working days or more
   (after three: due Monday, they hear of it on Friday), and those owed by an outside party;
 - risks whose review-by date has just passed: each review date is announced once, on the first
-  working day after it (a risk reviewed by Friday is announced on Monday).
+  working day after it (a risk reviewed by Friday is announced on Monday);
+- to its author, each experiment past its `until` date without a result, every working day until one
+  is recorded.
 
 A person who paused their reminders gets none on the days before the pause ends.
 """
@@ -20,8 +22,8 @@ from sqlmodel import Session
 from scheduler.config import SchedulerConfig
 from scheduler.due import Due, Kind, zone_of
 from scheduler.timing import daily, deliver_at, occurrences, previous_working_day, working_days_between
-from storage import deliverables, people, risks
-from storage.models import Deliverable, Project, Risk
+from storage import deliverables, experiments, people, risks
+from storage.models import Deliverable, Experiment, Project, Risk
 
 AHEAD = timedelta(hours=14)  # the furthest any timezone is ahead of UTC: its today is the latest
 
@@ -32,6 +34,7 @@ class Open:
 
     items: Sequence[tuple[Deliverable, Project]]
     risks: Sequence[tuple[Risk, Project]]
+    experiments: Sequence[tuple[Experiment, Project]] = ()  # without a result, past their date
 
     def recipients(self) -> dict[str, str]:
         """Whom reminders may go to, each with the timezone of one of their projects (by key)."""
@@ -41,6 +44,8 @@ class Open:
             found.setdefault(project.owner_id, project.timezone)
         for risk, project in self.risks:
             found.setdefault(risk.owner_id or project.owner_id, project.timezone)
+        for experiment, project in self.experiments:
+            found.setdefault(experiment.author_id, project.timezone)
         return found
 
 
@@ -50,6 +55,7 @@ def open_now(db: Session, *, tenant_id: str, config: SchedulerConfig, now: datet
     return Open(
         items=deliverables.open_due_before(db, tenant_id=tenant_id, before=latest_today),
         risks=risks.review_between(db, tenant_id=tenant_id, start=earliest, end=latest_today),
+        experiments=experiments.open_past_until(db, tenant_id=tenant_id, before=latest_today),
     )
 
 
@@ -72,9 +78,17 @@ def contents(person: str, day: date, found: Open, config: SchedulerConfig) -> di
         for risk, project in found.risks
         if (risk.owner_id or project.owner_id) == person and risk.review_by and start <= risk.review_by < day
     ]
-    if not (own or escalated or review):
+    late = [
+        [project.key, experiment.number]
+        for experiment, project in found.experiments
+        if experiment.author_id == person and experiment.until is not None and experiment.until < day
+    ]
+    if not (own or escalated or review or late):
         return None
-    return {"date": day.isoformat(), "own": own, "escalated": escalated, "risks": review}
+    found_now: dict[str, Any] = {"date": day.isoformat(), "own": own, "escalated": escalated, "risks": review}
+    if late:
+        found_now["experiments"] = late
+    return found_now
 
 
 def reminder_dues(db: Session, *, tenant_id: str, config: SchedulerConfig, now: datetime) -> list[Due]:

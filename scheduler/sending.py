@@ -104,15 +104,22 @@ class Sender:
         return await loop.run_in_executor(self.executor, partial(function, **arguments))
 
     async def send_due(self, now: datetime, *, going: Callable[[], bool] = lambda: True) -> Outcome:
-        """Send what is due at `now`, up to `per_tick` messages; stop between two when `going()` is false."""
+        """Send what is due at `now`, up to `per_tick` messages, `config.concurrency` at a time (each
+        leases, builds and sends one message, then the next); stop between two when `going()` is false.
+
+        At a time, because a digest waits on the LLM for seconds: one after the other, a thousand
+        projects' digests would take a thousand LLM calls end to end (docs/PERFORMANCE.md)."""
         outcome = Outcome([], [], [], [])
-        for _ in range(self.config.per_tick):
-            if not going():
-                break
-            message = await self._run(self._lease, now=now)
-            if message is None:
-                break
-            await self._send(message, now, outcome)
+        budget = iter(range(self.config.per_tick))
+
+        async def one_after_another() -> None:
+            while going() and next(budget, None) is not None:
+                message = await self._run(self._lease, now=now)
+                if message is None:
+                    return
+                await self._send(message, now, outcome)
+
+        await asyncio.gather(*(one_after_another() for _ in range(self.config.concurrency)))
         return outcome
 
     def _lease(self, now: datetime) -> OutboxMessage | None:

@@ -22,7 +22,7 @@ MAX_WHY = 300  # characters of the platform's answer shown to the owner
 def _project_keys(subject: dict[str, Any]) -> set[str]:
     """The projects a message is about: one for a review or silence reminder, several for a daily one."""
     keys = {subject["project"]} if "project" in subject else set()
-    for name in ("own", "escalated", "risks"):
+    for name in ("own", "escalated", "risks", "experiments"):
         keys.update(ref[0] for ref in subject.get(name, ()))
     return keys
 

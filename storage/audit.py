@@ -86,6 +86,14 @@ def between(
     return session.exec(query.order_by(col(AuditEvent.at), col(AuditEvent.id))).all()
 
 
+def recorder(session: Session, *, project: Project, ref: str, action: str) -> str | None:
+    """Who recorded the project's numbered record `ref` (its `action` event, such as risk.add)."""
+    query = select(AuditEvent.actor_id).where(
+        AuditEvent.project_id == project.id, AuditEvent.ref == ref, AuditEvent.action == action
+    )
+    return session.exec(query.order_by(col(AuditEvent.at), col(AuditEvent.id))).first()
+
+
 def latest(session: Session, *, project: Project, action: str) -> AuditEvent | None:
     """The project's newest event with this action, if any."""
     query = select(AuditEvent).where(AuditEvent.project_id == project.id, AuditEvent.action == action)

@@ -100,3 +100,13 @@ def latest_measurements(session: Session, *, project: Project) -> dict[int, KpiM
     )
     query = select(KpiMeasurement).join(newest, col(KpiMeasurement.id) == newest.c.last)
     return {m.kpi_id: m for m in session.exec(query).all()}
+
+
+def history(session: Session, *, kpi: Kpi) -> Sequence[KpiMeasurement]:
+    """Every measurement of the KPI, oldest first."""
+    query = (
+        select(KpiMeasurement)
+        .where(KpiMeasurement.kpi_id == kpi.id)
+        .order_by(col(KpiMeasurement.measured_at), col(KpiMeasurement.id))
+    )
+    return session.exec(query).all()

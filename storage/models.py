@@ -1,7 +1,8 @@
 """pmbot's tables. Every row carries its tenant (a Slack workspace, a Teams tenant, `local` in the console).
 
 Commands never delete rows: records change status and every change leaves an AuditEvent.
-Numbers shown to people (R-n, D-n, A-n) come from per-project counters on Project (see numbering.py).
+Numbers shown to people (R-n, D-n, A-n, E-n) come from per-project counters on Project, and use case
+numbers (U-n) from per-tenant counters in TenantCounter (see numbering.py).
 """
 
 from datetime import date, datetime
@@ -11,7 +12,15 @@ from sqlalchemy import JSON, Column, Index, UniqueConstraint, func
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
-from storage.vocab import AiActClass, DecisionStatus, DeliverableStatus, OutboxStatus, Phase, RiskStatus
+from storage.vocab import (
+    AiActClass,
+    DecisionStatus,
+    DeliverableStatus,
+    OutboxStatus,
+    Phase,
+    RiskStatus,
+    UseCaseStatus,
+)
 
 
 def _tenant() -> Any:
@@ -49,6 +58,8 @@ class Project(SQLModel, table=True):
     risk_seq: int = 0
     decision_seq: int = 0
     deliverable_seq: int = 0
+    experiment_seq: int = 0
+    problem: str | None = Field(default=None, max_length=2000)  # the business problem it answers
     created_at: datetime = _at()
     updated_at: datetime = _at()
 
@@ -66,6 +77,9 @@ class Member(SQLModel, table=True):
 
 
 class StatusUpdate(SQLModel, table=True):
+    # The latest update of a project, and a week's, without reading its whole history.
+    __table_args__ = (Index("ix_statusupdate_project_created", "project_id", "created_at"),)
+
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: str = _tenant()
     project_id: int = _project_fk()
@@ -79,7 +93,12 @@ class StatusUpdate(SQLModel, table=True):
 
 
 class Risk(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("project_id", "number", name="uq_risk_project_number"),)
+    __table_args__ = (
+        UniqueConstraint("project_id", "number", name="uq_risk_project_number"),
+        # Open risks of a project, and a tenant's risks due for review, among years of closed ones.
+        Index("ix_risk_project_status", "project_id", "status"),
+        Index("ix_risk_tenant_review", "tenant_id", "review_by"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: str = _tenant()
@@ -131,7 +150,12 @@ class Decision(SQLModel, table=True):
 
 
 class Deliverable(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("project_id", "number", name="uq_deliverable_project_number"),)
+    __table_args__ = (
+        UniqueConstraint("project_id", "number", name="uq_deliverable_project_number"),
+        # Open (and overdue) deliverables of a project or a tenant, among years of done ones.
+        Index("ix_deliverable_project_status_due", "project_id", "status", "due_date"),
+        Index("ix_deliverable_tenant_status_due", "tenant_id", "status", "due_date"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: str = _tenant()
@@ -177,6 +201,12 @@ class KpiMeasurement(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
+    # A week of a project's (or a tenant's) events, among millions.
+    __table_args__ = (
+        Index("ix_auditevent_project_at", "project_id", "at"),
+        Index("ix_auditevent_tenant_at", "tenant_id", "at"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: str = _tenant()
     project_id: int | None = Field(default=None, foreign_key="project.id", index=True)
@@ -346,3 +376,80 @@ class TeamsConversation(SQLModel, table=True):
     name: str | None = Field(default=None, max_length=200)  # that person's display name
     reference: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     updated_at: datetime = _at()
+
+
+class TenantCounter(SQLModel, table=True):
+    """A tenant-wide number sequence (`usecase` for U-n): the last number given out."""
+
+    tenant_id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(primary_key=True, max_length=40)
+    value: int = 0
+
+
+class UseCase(SQLModel, table=True):
+    """A proposed AI use case in the tenant's portfolio backlog, until it is rejected or becomes a project."""
+
+    __table_args__ = (UniqueConstraint("tenant_id", "number", name="uq_usecase_tenant_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = _tenant()
+    number: int
+    title: str = Field(max_length=500)
+    problem: str = Field(max_length=2000)  # the business problem it would solve
+    proposer_id: str = Field(max_length=64)
+    owner_id: str | None = Field(default=None, max_length=64)  # who would lead it, if not the proposer
+    status: str = Field(default=UseCaseStatus.PROPOSED, max_length=20)
+    rejected_reason: str | None = Field(default=None, max_length=2000)
+    project_id: int | None = Field(default=None, foreign_key="project.id")  # the project it became
+    created_at: datetime = _at()
+    updated_at: datetime = _at()
+
+    @property
+    def ref(self) -> str:
+        return f"U-{self.number}"
+
+
+class UseCaseScore(SQLModel, table=True):
+    """One person's scores of a use case, 1 (poor) to 5 (good) on each axis; scoring again replaces them."""
+
+    __table_args__ = (UniqueConstraint("usecase_id", "scorer_id", name="uq_usecasescore_usecase_scorer"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = _tenant()
+    usecase_id: int = Field(foreign_key="usecase.id", index=True)
+    scorer_id: str = Field(max_length=64)
+    value: int
+    feasibility: int
+    data: int  # data readiness
+    risk: int | None = None  # 1 (low) to 5 (high); optional
+    note: str | None = Field(default=None, max_length=2000)
+    scored_at: datetime = _at()
+
+
+class Experiment(SQLModel, table=True):
+    """A hypothesis a project tests against a metric (often one of its KPIs), and what came of it."""
+
+    __table_args__ = (UniqueConstraint("project_id", "number", name="uq_experiment_project_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = _tenant()
+    project_id: int = _project_fk()
+    number: int
+    hypothesis: str = Field(max_length=1000)
+    metric: str = Field(max_length=200)
+    target: float | None = None
+    until: date | None = None  # when a result is expected
+    author_id: str = Field(max_length=64)
+    value: float | None = None  # the result, once there is one
+    outcome: str | None = Field(default=None, max_length=20)  # success, fail or inconclusive
+    learned: str | None = Field(default=None, max_length=2000)
+    result_by: str | None = Field(default=None, max_length=64)
+    result_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    kpi_measurement_id: int | None = Field(default=None, foreign_key="kpimeasurement.id")
+    decision_number: int | None = None  # D-n: what was decided after it (pivot, retry or stop)
+    created_at: datetime = _at()
+    updated_at: datetime = _at()
+
+    @property
+    def ref(self) -> str:
+        return f"E-{self.number}"

@@ -36,6 +36,12 @@ def of_member(session: Session, *, tenant_id: str, user_id: str) -> Sequence[Pro
     return session.exec(query).all()
 
 
+def owns_any(session: Session, *, tenant_id: str, user_id: str) -> bool:
+    """Whether the person owns one of the tenant's projects, closed ones included."""
+    query = select(Project.id).where(Project.tenant_id == tenant_id, Project.owner_id == user_id)
+    return session.exec(query.limit(1)).first() is not None
+
+
 def create(
     session: Session,
     *,
@@ -49,6 +55,7 @@ def create(
     timezone: str,
     actor_id: str,
     now: datetime,
+    problem: str | None = None,
 ) -> Project:
     project = Project(
         tenant_id=tenant_id,
@@ -59,6 +66,7 @@ def create(
         phase=phase,
         home_channel=home_channel,
         timezone=timezone,
+        problem=problem,
         created_at=now,
         updated_at=now,
     )
@@ -196,3 +204,10 @@ def active(session: Session) -> Sequence[Project]:
     """Every tenant's projects that are not closed, by tenant and key (for the scheduler's sweeps)."""
     query = select(Project).where(Project.phase != Phase.CLOSED)
     return session.exec(query.order_by(col(Project.tenant_id), col(Project.key))).all()
+
+
+def with_key(session: Session, *, key: str) -> Sequence[Project]:
+    """The projects with this key in every tenant, by tenant (for the `pmbot` command, which may be
+    told the key only)."""
+    query = select(Project).where(Project.key == key)
+    return session.exec(query.order_by(col(Project.tenant_id))).all()

@@ -105,3 +105,18 @@ class LawfulBasis(StrEnum):
     VITAL_INTERESTS = "vital-interests"
     PUBLIC_TASK = "public-task"
     LEGITIMATE_INTERESTS = "legitimate-interests"
+
+
+class UseCaseStatus(StrEnum):
+    """Where a proposed use case stands in the portfolio backlog."""
+
+    PROPOSED = "proposed"
+    QUALIFIED = "qualified"  # worth doing: waiting for a project
+    REJECTED = "rejected"
+    PROJECT = "project"  # promoted: a project carries it
+
+
+class ExperimentOutcome(StrEnum):
+    SUCCESS = "success"
+    FAIL = "fail"
+    INCONCLUSIVE = "inconclusive"

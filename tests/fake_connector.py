@@ -6,6 +6,9 @@ bot posts there — `POST /v3/conversations/{id}/activities` (a new message), `�
 (a reply), `PUT …/activities/{activityId}` (an update), `POST /v3/conversations` (a new 1:1
 conversation) — answering as the connector does; `GET …/members/{id}` answers from `members`.
 
+Tests script faults on the next activities the bot sends (`fail_next`: an HTTP 429 with Retry-After or a
+5xx; `drop_next`: the connection closed unanswered); refused ones are counted in `refused`, not posted.
+
 It also plays the Bot Framework's OpenID metadata and signing keys (`openid_url`, for
 BOT_OPENID_METADATA), so that tests sign the tokens Teams would send (`token`) with a key of their own.
 """
@@ -13,9 +16,11 @@ BOT_OPENID_METADATA), so that tests sign the tokens Teams would send (`token`) w
 import copy
 import itertools
 import json
+import socket
 import threading
 import time
 import uuid
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,6 +95,14 @@ def buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
     return walk(card.get("body", [])) + list(card.get("actions", []))
 
 
+@dataclass(frozen=True)
+class Fault:
+    """What the next activity the bot sends gets instead of being posted."""
+
+    status: int = 0  # 0: the connection is closed without an answer
+    retry_after: int | None = None
+
+
 @dataclass
 class FakeConnector(Loopback):
     members: dict[str, dict[str, Any]] = field(default_factory=dict)  # Teams id (29:…) → member
@@ -97,6 +110,8 @@ class FakeConnector(Loopback):
     created: list[dict[str, Any]] = field(default_factory=list)  # POST /v3/conversations bodies
     # Entra object ids of people who have not installed pmbot: a new 1:1 with them is refused (403)
     not_installed: set[str] = field(default_factory=set)
+    faults: deque[Fault] = field(default_factory=deque)  # for the next activities sent, in order
+    refused: int = 0  # activities answered with a fault
 
     def __post_init__(self) -> None:
         self._lock = threading.Condition()
@@ -123,7 +138,17 @@ class FakeConnector(Loopback):
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 token = (self.headers.get("Authorization") or "").removeprefix("Bearer ").strip()
                 body = json.loads(raw) if raw else {}
-                self.send_json(*fake._change(method, urlsplit(self.path).path, body, token))
+                path = urlsplit(self.path).path
+                fault = fake._fault(path)
+                if fault is None:
+                    self.send_json(*fake._change(method, path, body, token))
+                elif fault.status:
+                    error = {"error": {"code": "ServiceError", "message": f"HTTP {fault.status}"}}
+                    wait = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
+                    self.send_json(fault.status, error, wait)
+                else:
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
 
         self.server = serve(Handler)
         return self
@@ -183,6 +208,27 @@ class FakeConnector(Loopback):
                 return response.status, json.loads(raw) if raw else None
         except urllib.error.HTTPError as problem:
             return problem.code, None
+
+    # -- scripting faults
+
+    def fail_next(self, status: int = 429, *, retry_after: int | None = None) -> None:
+        """Answer the next activity the bot sends with HTTP `status` (429: with Retry-After if given)."""
+        with self._lock:
+            self.faults.append(Fault(status, retry_after))
+
+    def drop_next(self) -> None:
+        """Close the connection of the next activity the bot sends without answering."""
+        with self._lock:
+            self.faults.append(Fault())
+
+    def _fault(self, path: str) -> Fault | None:
+        if "/activities" not in path:
+            return None
+        with self._lock:
+            if not self.faults:
+                return None
+            self.refused += 1
+            return self.faults.popleft()
 
     # -- inspecting
 

@@ -1,12 +1,14 @@
 """A loopback server that plays an OpenAI-compatible chat completions endpoint for the real `openai` SDK.
 
 It records every request body and answers from a script of behaviours the test sets: a JSON answer,
-an HTTP error, a refusal, a held answer (released by the test, never by sleeping), or a 400 for a
+an HTTP error, a refusal, a connection closed without an answer, a held answer (released by the test, never by sleeping), or a 400 for a
 response format the endpoint "does not support".
 """
 
 import json
+import socket
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +23,8 @@ class Behaviour:
     refusal: str | None = None
     finish_reason: str = "stop"
     hold: threading.Event | None = None  # answer only once the test sets it
+    drop: bool = False  # close the connection without answering
+    delay: float = 0.0  # answer after this many seconds: a slow model, for the benchmarks (bench/)
 
 
 def answer(data: dict[str, Any] | str, **options: Any) -> Behaviour:
@@ -59,6 +63,11 @@ class FakeOpenAI(Loopback):
                 behaviour = fake.script.popleft() if fake.script else fake.default
                 if behaviour.hold is not None:
                     behaviour.hold.wait(timeout=30)
+                if behaviour.delay:
+                    time.sleep(behaviour.delay)
+                if behaviour.drop:
+                    self.close_connection = True
+                    return self.connection.shutdown(socket.SHUT_RDWR)
                 if behaviour.status != 200:
                     return self.send_json(
                         behaviour.status, {"error": {"message": "server error", "type": "server_error"}}

@@ -3,8 +3,8 @@
 Point `AsyncWebClient(base_url=fake.api_url)` (or SLACK_API_URL) at it. It records every call with its
 arguments, whichever way the SDK sent them (query string, form body or JSON body), and the bot token
 from the Authorization header, and answers as Slack does. Tests script faults per method: an HTTP 429
-with Retry-After, an HTTP 5xx, a 200 `{"ok": false, "error": ...}`, or a call held until the test sets
-an event (never by sleeping).
+with Retry-After, an HTTP 5xx, a 200 `{"ok": false, "error": ...}`, a connection closed without an
+answer (`drop_next`), or a call held until the test sets an event (never by sleeping).
 
 OAuth installs: `installs` maps an authorization code to the `Workspace` that installing with it
 installs; oauth.v2.access exchanges the code (once) for that workspace's bot token, and auth.test then
@@ -14,7 +14,10 @@ answers with the workspace of the token it is called with.
 import base64
 import binascii
 import json
+import math
+import socket
 import threading
+import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,6 +74,10 @@ class Behaviour:
     error: str | None = None
     retry_after: int | None = None
     hold: threading.Event | None = None  # answer only once the test sets it
+    drop: bool = False  # close the connection without answering
+
+
+DROPPED = 0  # the status _api gives for a call whose connection is closed unanswered
 
 
 @dataclass
@@ -88,6 +95,9 @@ class FakeSlack(Loopback):
     )  # file id → name and announced length  # response_url names that answer 404, as after 30 min
     # OAuth: authorization code → the workspace installing with it installs
     installs: dict[str, Workspace] = field(default_factory=dict)
+    # Messages per second chat.postMessage accepts in one channel; more get HTTP 429 with Retry-After
+    # (benchmarks: Slack's own limit of about one message per second per channel). None: no limit.
+    channel_rate: float | None = None
 
     def __post_init__(self) -> None:
         self._lock = threading.Condition()
@@ -97,6 +107,8 @@ class FakeSlack(Loopback):
         self._holds: list[threading.Event] = []
         self._exchanged: set[str] = set()  # codes oauth.v2.access has used up
         self._installed: dict[str, Workspace] = {}  # bot token → its workspace
+        self._last_post: dict[str, float] = {}  # channel → when it last accepted a message
+        self.rate_limited = 0  # chat.postMessage calls answered 429 by `channel_rate`
 
     # -- running
 
@@ -123,6 +135,10 @@ class FakeSlack(Loopback):
                     status, payload, headers = fake._response_url(parts.path[len("/response/") :], raw)
                 else:
                     status, payload, headers = 404, {"ok": False, "error": "not_found"}, {}
+                if status == DROPPED:
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
                 self.send_json(status, payload, headers)
 
         self.server = serve(Handler)
@@ -152,6 +168,11 @@ class FakeSlack(Loopback):
         behaviour = Behaviour(status=status, error=error, retry_after=retry_after if status == 429 else None)
         with self._lock:
             self.script[method].append(behaviour)
+
+    def drop_next(self, method: str) -> None:
+        """Close the connection of the next call to `method` (recorded, not carried out) unanswered."""
+        with self._lock:
+            self.script[method].append(Behaviour(drop=True))
 
     def hold_next(self, method: str) -> threading.Event:
         """Hold the next call to `method` (recorded on arrival) until the test sets the event."""
@@ -212,9 +233,13 @@ class FakeSlack(Loopback):
             )
             script = self.script.get(method)
             behaviour = script.popleft() if script else Behaviour()
+            if behaviour == Behaviour() and method == "chat.postMessage" and self._too_fast(args):
+                behaviour = Behaviour(status=429, retry_after=max(1, math.ceil(1 / (self.channel_rate or 1))))
             self._lock.notify_all()
         if behaviour.hold is not None:
             behaviour.hold.wait(timeout=30)
+        if behaviour.drop:
+            return DROPPED, {}, {}
         if behaviour.status == 429:
             retry = {"Retry-After": str(behaviour.retry_after)}
             return 429, {"ok": False, "error": behaviour.error or "ratelimited"}, retry
@@ -235,6 +260,18 @@ class FakeSlack(Loopback):
             return 200, {"ok": False, "error": "unknown_method", "req_method": method}, {}
         with self._lock:
             return 200, answer(args, token) if method in TOKEN_AWARE_METHODS else answer(args), {}
+
+    def _too_fast(self, args: dict[str, Any]) -> bool:
+        """Whether a post to this channel comes sooner than `channel_rate` allows (called locked)."""
+        if self.channel_rate is None:
+            return False
+        channel, now = str(args.get("channel", "")), time.monotonic()
+        last = self._last_post.get(channel)
+        if last is not None and now - last < 1 / self.channel_rate:
+            self.rate_limited += 1
+            return True
+        self._last_post[channel] = now
+        return False
 
     def _response_url(self, name: str, raw: bytes) -> tuple[int, dict[str, Any], dict[str, str]]:
         if name in self.expired:

@@ -25,9 +25,15 @@ class JsonHandler(BaseHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    # The standard library's backlog of 5 drops connections when many arrive at once (a burst of Web API
+    # calls under load), and their retransmission then takes seconds: more than a fake should add.
+    request_queue_size = 1024
+
+
 def serve(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
     """Serve `handler` on a free loopback port in a daemon thread; `server.shutdown()` stops it."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
     return server

@@ -20,6 +20,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.app import create_app
 from bot.server import Running, start
 from bot.settings import SchedulerSettings, Settings
+from handlers.clock import Clock, utc_now
 from tests.fake_slack import FakeSlack
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -32,9 +33,9 @@ SLASH = json.loads((Path(__file__).parent / "data" / "slack" / "slash_command.js
 class Server:
     """pmbot's web server on its own event loop in a thread, as `pmbot run` would run it."""
 
-    def __init__(self, settings: Settings, **options: Any) -> None:
-        """`options` go to bot.server.start, such as Teams' `insecure_local`."""
-        self.app = create_app(settings)
+    def __init__(self, settings: Settings, *, clock: Clock = utc_now, **options: Any) -> None:
+        """`options` go to bot.server.start, such as Teams' `insecure_local`; `clock` to the app."""
+        self.app = create_app(settings, clock=clock)
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()

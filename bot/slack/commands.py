@@ -1,8 +1,9 @@
-"""Commands typed (`/pm …`) or clicked (a button under an item): acknowledged at once, carried out on
-pmbot's own worker pool, answered through the request's response_url.
+"""Commands typed (`/pm …`) or clicked (a button under an item): carried out on pmbot's own worker
+pool, acknowledged, answered through the request's response_url.
 
-Slack wants an answer within three seconds; the database and the LLM may take longer, so listeners
-ack first. Blocking work never runs on the event loop: it goes to the bounded pool. A verb that has a
+Slack wants the acknowledgement within three seconds and never sends a command twice. Listeners ack
+once the command is carried out (stored), or after ACK_WITHIN seconds when it takes longer: a crash
+after the acknowledgement then loses only a command that slow. The LLM's work comes after the answer. Blocking work never runs on the event loop: it goes to the bounded pool. A verb that has a
 form, typed alone (`/pm risk add`), opens the form instead (bot/slack/modals.py). A button's value is
 the command it stands for (`churn: deliverable done A-3`, see handlers.reply.Action), so a click goes
 through the very same verb as typing it; in the App Home, which has no response_url, the refreshed
@@ -12,9 +13,10 @@ home is the answer and an error opens a small modal.
 import asyncio
 import logging
 import re
+from collections.abc import Awaitable
 from concurrent.futures import Executor
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
@@ -29,10 +31,11 @@ from bot.slack.people import Timezones
 from bot.slack.render import RUN, blocks, fallback_text
 from handlers.command import Command
 from handlers.later import Outcome
-from handlers.reply import Reply, Tone
+from handlers.reply import Reply, Tone, error, sent_directly
 from handlers.service import CommandService
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def typed_text(text: str) -> str:
@@ -74,9 +77,40 @@ async def _respond(respond: AsyncRespond, reply: Reply, extra: list[dict[str, An
     )
 
 
+async def _direct(client: AsyncWebClient, command: Command, reply: Reply) -> Reply:
+    """A reply meant for the person's direct messages (a private link) goes there, to pmbot's
+    conversation with them; what is answered in place says where it went, or why it could not go."""
+    if not reply.direct:
+        return reply
+    try:
+        await client.chat_postMessage(
+            channel=command.user_id, text=fallback_text(reply), blocks=blocks(reply)
+        )
+    except SlackApiError as problem:
+        reason = str(problem.response.get("error") or "an error")
+        log.warning("could not send %s a direct message: %s", command.user_id, reason)
+        return error(
+            f"I could not send you a direct message (Slack said {reason}). Try again in a minute; "
+            "if it keeps failing, tell your pmbot admin."
+        )
+    return sent_directly(reply)
+
+
+ACK_WITHIN = 0.25  # seconds: Slack allows 3; Bolt polls for the ack meanwhile, so keep it short
+
+
+async def _acknowledged(ack: AsyncAck, work: Awaitable[T]) -> T:
+    """`work`'s result, acknowledging Slack as soon as it is done or after ACK_WITHIN seconds."""
+    task = asyncio.ensure_future(work)
+    await asyncio.wait({task}, timeout=ACK_WITHIN)
+    await ack()
+    return await task
+
+
 def register(app: AsyncApp, commands: CommandService, pool: Executor, timezones: Timezones) -> None:
     async def carry_out(command: Command, client: AsyncWebClient) -> tuple[Command, Outcome]:
-        command = replace(command, user_tz=await timezones.of(client, command.tenant_id, command.user_id))
+        person = await timezones.profile(client, command.tenant_id, command.user_id)
+        command = replace(command, user_tz=person.tz, is_admin=person.is_admin)
         return command, await asyncio.get_running_loop().run_in_executor(pool, commands.handle, command)
 
     async def follow_up(
@@ -92,21 +126,29 @@ def register(app: AsyncApp, commands: CommandService, pool: Executor, timezones:
             follow = await asyncio.get_running_loop().run_in_executor(pool, commands.run_later, job)
             if follow is not None:
                 await _respond(respond, follow)  # a summary is public, a digest preview is not
+                await attach(client, follow, channel=command.channel_id, respond=respond)  # a digest's charts
 
     @app.command(SLASH)
     async def on_pm(
         ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
-        await ack()
-        command = to_command(body)
-        if await open_for_typed(
-            client, commands.registry, command, body["trigger_id"], body.get("response_url")
-        ):
+        async def work() -> tuple[Command, Outcome] | None:
+            command = to_command(body)
+            if await open_for_typed(
+                client, commands.registry, command, body["trigger_id"], body.get("response_url")
+            ):
+                return None
+            return await carry_out(command, client)
+
+        done = await _acknowledged(ack, work())
+        if done is None:  # a form opened instead
             return
-        command, outcome = await carry_out(command, client)
-        await _respond(respond, outcome.reply, buttons(commands.registry, command.text, outcome.reply))
-        if not outcome.repeated:
-            await attach(client, outcome.reply, channel=command.channel_id, respond=respond)
+        command, outcome = done
+        if outcome.repeated:  # the same request again (a replay within Bolt's five minutes): answered
+            return
+        reply = await _direct(client, command, outcome.reply)
+        await _respond(respond, reply, buttons(commands.registry, command.text, reply))
+        await attach(client, outcome.reply, channel=command.channel_id, respond=respond)
         await follow_up(command, outcome, client, respond)
 
     @app.action(re.compile("^" + re.escape(RUN)))
@@ -117,13 +159,12 @@ def register(app: AsyncApp, commands: CommandService, pool: Executor, timezones:
         respond: AsyncRespond,
         client: AsyncWebClient,
     ) -> None:
-        await ack()
-        command, outcome = await carry_out(clicked_command(body, action), client)
+        command, outcome = await _acknowledged(ack, carry_out(clicked_command(body, action), client))
         if outcome.repeated:
             return
         in_message = bool(body.get("response_url"))
         if in_message:
-            await _respond(respond, outcome.reply)
+            await _respond(respond, await _direct(client, command, outcome.reply))
         elif outcome.reply.tone is Tone.ERROR:  # in the App Home: nowhere to say why but a modal
             try:
                 await client.views_open(

@@ -1,6 +1,6 @@
-"""Documents that go with a reply (the steering report as Markdown), uploaded as a file to the channel
-the reply was posted in. Uploading needs the `files:write` scope and pmbot in the channel; when Slack
-refuses, the person is told how to fix it; the reply itself has already been posted."""
+"""Documents that go with a reply (the steering report as Markdown, a chart as PNG), uploaded as a file to
+the channel the reply was posted in. Uploading needs the `files:write` scope and pmbot in the channel;
+when Slack refuses, the person is told how to fix it; the reply itself has already been posted."""
 
 import logging
 
@@ -9,9 +9,41 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.render import blocks, fallback_text
-from handlers.reply import Code, Reply, error
+from handlers.reply import Code, Mention, Reply, error
 
 log = logging.getLogger(__name__)
+
+ALT_TEXT = 1000  # characters Slack keeps of an image's alt text
+TITLE = 250
+
+
+def alt_text(reply: Reply) -> str:
+    """What an image shows, in words, for screen readers: the reply's headline as plain text."""
+    parts = (
+        p.text if isinstance(p, Code) else f"@{p.user_id}" if isinstance(p, Mention) else p
+        for p in reply.headline
+    )
+    return "".join(parts)[:ALT_TEXT]
+
+
+async def upload(client: AsyncWebClient, reply: Reply, *, channel: str) -> None:
+    """Upload the reply's attachment into `channel` (files_upload_v2); an image (a chart) is titled and
+    described by the reply's headline. Raises what the SDK raises."""
+    attachment = reply.attachment
+    assert attachment is not None
+    if attachment.is_image:
+        described = alt_text(reply)
+        await client.files_upload_v2(
+            channel=channel,
+            filename=attachment.filename,
+            title=described[:TITLE] or attachment.filename,
+            alt_txt=described or attachment.filename,
+            content=attachment.data,
+        )
+        return
+    await client.files_upload_v2(
+        channel=channel, filename=attachment.filename, title=attachment.filename, content=attachment.data
+    )
 
 
 async def attach(client: AsyncWebClient, reply: Reply, *, channel: str, respond: AsyncRespond) -> None:
@@ -19,9 +51,7 @@ async def attach(client: AsyncWebClient, reply: Reply, *, channel: str, respond:
     if attachment is None or not reply.public:
         return
     try:
-        await client.files_upload_v2(
-            channel=channel, filename=attachment.filename, title=attachment.filename, content=attachment.data
-        )
+        await upload(client, reply, channel=channel)
     except SlackApiError as problem:
         reason = str(problem.response.get("error") or "an error")
         log.warning("could not upload %s to %s: %s", attachment.filename, channel, reason)

@@ -187,9 +187,10 @@ def register(app: AsyncApp, commands: CommandService, pool: Executor, timezones:
         )
 
         async def carry_out() -> tuple[Outcome, str | None]:
-            tz = await timezones.of(client, tenant_id, user_id)
+            person = await timezones.profile(client, tenant_id, user_id)
+            as_typed = replace(command, user_tz=person.tz, is_admin=person.is_admin)
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(pool, commands.handle, replace(command, user_tz=tz)), tz
+            return await loop.run_in_executor(pool, commands.handle, as_typed), person.tz
 
         running = asyncio.ensure_future(carry_out())
         try:

@@ -1,6 +1,7 @@
 """The scheduler's notifier on Slack: posts and direct messages through the Web API, rendered like
-replies to commands. Failures become NotifierError, retryable or not, so the outbox knows whether to
-try again; this client does not retry by itself (the outbox does, with backoff)."""
+replies to commands, with their file (a digest's charts) uploaded after them. Failures become
+NotifierError, retryable or not, so the outbox knows whether to try again; this client does not retry by
+itself (the outbox does, with backoff)."""
 
 import logging
 from collections.abc import Awaitable, Callable
@@ -10,6 +11,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.files import upload
 from bot.slack.people import Timezones
 from bot.slack.render import blocks, fallback_text
 from handlers.reply import Reply
@@ -76,7 +78,18 @@ class SlackNotifier:
             "chat.postMessage",
             client.chat_postMessage(channel=channel, text=fallback_text(reply), blocks=blocks(reply)),
         )
+        if reply.attachment is not None:
+            await self._attach(client, str(answer["channel"]), reply)
         return f"{answer['channel']}:{answer['ts']}"
+
+    async def _attach(self, client: AsyncWebClient, channel: str, reply: Reply) -> None:
+        """The reply's file (a digest's charts) uploaded after it, into the same conversation. A failure
+        is only logged: the message is out, and sending it again would post it twice."""
+        assert reply.attachment is not None
+        try:
+            await upload(client, reply, channel=channel)
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as problem:
+            log.warning("could not upload %s to %s: %s", reply.attachment.filename, channel, problem)
 
     async def post(self, tenant_id: str, channel_id: str, reply: Reply) -> str:
         return await self._send(await self._client(tenant_id), channel_id, reply)

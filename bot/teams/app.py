@@ -77,4 +77,5 @@ def create_teams_app(
     references = References(commands.database, pool, commands.clock)
     bot = PmBot(commands, pool, app_id=settings.app_id, people=People(), references=references)
     notifier = TeamsNotifier(bot, adapter, references, commands.database, pool)
+    bot.notifier = notifier  # replies for a person's direct messages go through it
     return TeamsApp(authentication=authentication, adapter=adapter, bot=bot, notifier=notifier)

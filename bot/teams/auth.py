@@ -58,7 +58,13 @@ async def authenticate(
     authentication: BotFrameworkAuthentication, activity: Activity, request: web.Request
 ) -> AuthenticateRequestResult:
     """The activity's claims, or RefusedError. The SDK signals a bad token in several ways (PermissionError,
-    a JWT error, a bare Exception for an unendorsed key); all of them mean 401 here, never a 500."""
+    a JWT error, a bare Exception for an unendorsed key); all of them mean 401 here, never a 500.
+
+    The SDK compares the token's `serviceurl` claim with the activity's serviceUrl only when the activity
+    has one; without one, a token issued for another service would pass. Every activity the Bot Framework
+    (or the Emulator) sends has one, so one without is refused before the token is even read."""
+    if not activity.service_url:
+        raise RefusedError("the activity has no serviceUrl to check its token against")
     try:
         return await authentication.authenticate_request(activity, request.headers.get("Authorization"))
     except Exception as problem:

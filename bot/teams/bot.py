@@ -14,6 +14,7 @@ leaves (an LLM summary) runs after the turn, posted as a follow-up in the same c
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from copy import deepcopy
 from typing import Any
@@ -36,8 +37,9 @@ from bot.teams.references import References
 from handlers import forms as neutral
 from handlers.command import Command
 from handlers.later import Job, Outcome
-from handlers.reply import Reply, Tone
+from handlers.reply import Reply, Tone, error, sent_directly
 from handlers.service import CommandService
+from scheduler.notifier import Notifier, NotifierError
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +78,7 @@ class PmBot(TeamsActivityHandler):  # type: ignore[misc]  # the SDK is untyped
         self.people = people
         self.references = references
         self._follow_ups: set[asyncio.Task[None]] = set()  # held, so that none is collected half-way
+        self.notifier: Notifier | None = None  # for direct replies: the Teams notifier, set beside it
 
     # -- turning an activity into a command
 
@@ -146,7 +149,8 @@ class PmBot(TeamsActivityHandler):  # type: ignore[misc]  # the SDK is untyped
         if outcome.repeated:  # a redelivery: the first delivery was answered
             return
         names = self.names(command.tenant_id)
-        await turn_context.send_activity(message(outcome.reply, names, forms.buttons(bare, outcome.reply)))
+        reply = await self._direct(turn_context, command, outcome.reply)
+        await turn_context.send_activity(message(reply, names, forms.buttons(bare, reply)))
         self.follow_up(turn_context, command.tenant_id, outcome.later)
         await self._keep(turn_context)
 
@@ -234,8 +238,28 @@ class PmBot(TeamsActivityHandler):  # type: ignore[misc]  # the SDK is untyped
         return AdaptiveCardInvokeResponse(
             status_code=200,
             type=cards.CONTENT_TYPE,
-            value=cards.card(outcome.reply, self.names(command.tenant_id)),
+            value=cards.card(
+                await self._direct(turn_context, command, outcome.reply), self.names(command.tenant_id)
+            ),
         )
+
+    async def _direct(self, turn_context: TurnContext, command: Command, reply: Reply) -> Reply:
+        """A reply meant for the person's direct messages (a private link): in a personal chat it is the
+        answer; from a channel or a group chat it goes to their personal chat with pmbot, and the answer
+        where they asked says so, or why it could not go."""
+        if not reply.direct or read.kind_of(turn_context.activity) == "personal":
+            return reply
+        try:
+            if self.notifier is None:
+                raise NotifierError("no notifier to reach personal chats", retryable=False)
+            await self.notifier.direct(command.tenant_id, command.user_id, reply)
+        except NotifierError as problem:
+            log.warning("could not send %s a personal message: %s", command.user_id, problem.message)
+            return error(
+                "I could not send you a personal message, so nothing was sent. "
+                "Open a chat with pmbot and ask there."
+            )
+        return sent_directly(reply)
 
     # -- after the answer
 
@@ -264,15 +288,35 @@ class PmBot(TeamsActivityHandler):  # type: ignore[misc]  # the SDK is untyped
 
     async def send(self, adapter: BotAdapter, reference: ConversationReference, activity: Activity) -> Any:
         """Post `activity` in the conversation of `reference`, outside any turn: as a reply to the
-        reference's activity when it has one, else as a new message; the connector's answer."""
+        reference's activity when it has one, else as a new message; the connector's answer. A refusal
+        of the connector is raised here (the adapter would pass it to on_turn_error, which only logs)."""
         sent: list[Any] = []
 
         async def post(turn_context: TurnContext) -> None:
             outgoing = TurnContext.apply_conversation_reference(deepcopy(activity), reference)
             sent.extend(await turn_context.adapter.send_activities(turn_context, [outgoing]))
 
-        await adapter.continue_conversation(reference, post, self.app_id)
+        await self._continue(adapter, reference, post)
         return sent[0] if sent else None
+
+    async def _continue(
+        self,
+        adapter: BotAdapter,
+        reference: ConversationReference,
+        logic: Callable[[TurnContext], Awaitable[None]],
+    ) -> None:
+        """`adapter.continue_conversation`, raising what `logic` raised instead of swallowing it."""
+        failed: list[Exception] = []
+
+        async def run(turn_context: TurnContext) -> None:
+            try:
+                await logic(turn_context)
+            except Exception as problem:
+                failed.append(problem)
+
+        await adapter.continue_conversation(reference, run, self.app_id)
+        if failed:
+            raise failed[0]
 
     async def update(self, adapter: BotAdapter, reference: ConversationReference, activity: Activity) -> None:
         """Replace what the message `activity.id` in the conversation of `reference` says."""
@@ -282,7 +326,7 @@ class PmBot(TeamsActivityHandler):  # type: ignore[misc]  # the SDK is untyped
             outgoing.id = activity.id
             await turn_context.adapter.update_activity(turn_context, outgoing)
 
-        await adapter.continue_conversation(reference, put, self.app_id)
+        await self._continue(adapter, reference, put)
 
 
 async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:

@@ -108,8 +108,20 @@ def _usage(usage: str | None) -> list[dict[str, Any]]:
     return [_text(f"Usage: {text}", isSubtle=True, size="Small")]
 
 
+def _image(reply: Reply, names: Names) -> list[dict[str, Any]]:
+    """A chart that goes with the reply, by the address pmbot's web server serves it at (a card cannot
+    carry the image itself), described for screen readers by the reply's headline."""
+    attached = reply.attachment
+    if attached is None or not attached.is_image or not attached.url:
+        return []
+    return [
+        {"type": "Image", "url": attached.url, "altText": plain(reply.headline, names), "size": "Stretch"}
+    ]
+
+
 def body(reply: Reply, mentions: _Mentions) -> list[dict[str, Any]]:
-    """The card's elements: headline, fields, sections, then notes and usage in small print."""
+    """The card's elements: headline, fields, sections, an image (a chart), then notes and usage in small
+    print."""
     headline = ICONS[reply.tone] + _markdown(reply.headline, mentions)
     out = [_text(headline, weight="Bolder", size="Medium", color=COLOURS[reply.tone])]
     if reply.fields:
@@ -119,6 +131,7 @@ def body(reply: Reply, mentions: _Mentions) -> list[dict[str, Any]]:
         out.append({"type": "FactSet", "facts": facts})
     for section in reply.sections:
         out += _section(section, mentions)
+    out += _image(reply, mentions.names)
     notes = [_markdown(note, mentions) for note in reply.notes]
     out += [_text(note, isSubtle=True, size="Small") for note in notes if note.strip()]
     return out + _usage(reply.usage)
@@ -140,6 +153,15 @@ def fallback_text(reply: Reply, names: Names) -> str:
     return text if len(text) <= MAX_FALLBACK_TEXT else text[: MAX_FALLBACK_TEXT - 1] + ELLIPSIS
 
 
+def _downloads(reply: Reply) -> list[dict[str, Any]]:
+    """A file other than an image (an export) as a button that opens its signed link: Teams does not
+    let a bot post files in a channel."""
+    attached = reply.attachment
+    if attached is None or attached.is_image or attached.url is None:
+        return []
+    return [{"type": "Action.OpenUrl", "title": f"Download {attached.filename}", "url": attached.url}]
+
+
 def card(reply: Reply, names: Names = lambda _user: None) -> dict[str, Any]:
     """The reply as an Adaptive Card; cut short (saying how much was left out) to fit in one message."""
     mentions = _Mentions(names)
@@ -152,6 +174,9 @@ def card(reply: Reply, names: Names = lambda _user: None) -> dict[str, Any]:
         "body": elements,
         "msteams": {"width": "Full", "entities": list(mentions.entities.values())},
     }
+    downloads = _downloads(reply)
+    if downloads:
+        content["actions"] = downloads
     dropped = 0
     while len(json.dumps(content).encode()) > MAX_CARD_BYTES and len(elements) > 1:
         elements.pop(-2 if dropped else -1)

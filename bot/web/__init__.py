@@ -6,8 +6,12 @@ from concurrent.futures import Executor
 
 from aiohttp import web
 
+from bot.web import charts, dashboard, exports
 from handlers.later import Services
 
 
 def add_pages(web_app: web.Application, *, services: Services, pool: Executor) -> None:
     """Add every page's routes to `web_app`."""
+    dashboard.add(web_app, services=services, pool=pool)
+    exports.add(web_app, services=services, pool=pool)
+    charts.add(web_app, services=services, pool=pool)

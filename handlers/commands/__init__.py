@@ -1,9 +1,13 @@
 """Every verb pmbot knows. A new verb is a handler module and one line here."""
 
 from handlers.commands import (
+    chart,
+    dashboard,
     decisions,
     deliverables,
     digests,
+    experiments,
+    export,
     gate,
     glossary,
     governance,
@@ -18,6 +22,7 @@ from handlers.commands import (
     schedule,
     status,
     summaries,
+    usecases,
 )
 from handlers.commands.help import help_verb
 from handlers.registry import Registry
@@ -32,10 +37,14 @@ def build_registry() -> Registry:
     registry.include(decisions)
     registry.include(deliverables)
     registry.include(kpis)
+    registry.include(chart)
+    registry.include(experiments)
+    registry.include(usecases)
     registry.include(phase)
     registry.include(gate)
     registry.include(governance)
     registry.include(report)
+    registry.include(export)
     registry.include(retro)
     registry.include(summaries)
     registry.include(digests)
@@ -43,4 +52,5 @@ def build_registry() -> Registry:
     registry.include(schedule)
     registry.include(llm)
     registry.include(remind)
+    registry.include(dashboard)
     return registry

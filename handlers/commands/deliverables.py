@@ -6,6 +6,7 @@ from handlers import show
 from handlers.command import Context
 from handlers.dates import DATE_WORDS
 from handlers.errors import CommandError
+from handlers.permissions import require_item_owner
 from handlers.registry import Param, verb
 from handlers.reply import Code, Field, Reply, Section, Tone, line
 from handlers.values import Owner, future_date, owner, ref, text_for
@@ -16,11 +17,25 @@ from storage.vocab import DeliverableStatus, Role
 NUMBER = Param("A-n", ref("A"), required=True, key="number")
 
 
-def _change_open(ctx: Context, number: int, action: str, **changes: object) -> Deliverable:
-    """Apply `changes` to the open deliverable A-`number`, or say why it cannot be changed."""
+def _change_open(ctx: Context, number: int, action: str, doing: str, **changes: object) -> Deliverable:
+    """Apply `changes` to the open deliverable A-`number`, or say why it cannot be changed (by the person
+    typing, who may `doing` it, where {ref} stands for A-n: handlers/permissions.py)."""
     found = deliverables.get(ctx.db, project=ctx.project, number=number)
     if found is None:
         raise CommandError(f"{ctx.project.key} has no deliverable A-{number}. `deliverables` lists them.")
+    recorded_by = (
+        audit.recorder(ctx.db, project=ctx.project, ref=found.ref, action="deliverable.add")
+        if found.owner_user_id is None
+        else None
+    )
+    require_item_owner(
+        ctx,
+        ctx.project,
+        ref=found.ref,
+        owner_id=found.owner_user_id,
+        recorded_by=recorded_by,
+        doing=doing.format(ref=found.ref),
+    )
     if found.status != DeliverableStatus.OPEN:
         raise CommandError(f"{found.ref} is already {found.status}.")
     audit.change(
@@ -79,7 +94,9 @@ def deliverable_add(ctx: Context, *, title: str, owner: Owner, due: date) -> Rep
 @verb("deliverable done", usage="deliverable done A-n", args=[NUMBER], writes=True)
 def deliverable_done(ctx: Context, *, number: int) -> Reply:
     """Mark a deliverable done."""
-    item = _change_open(ctx, number, "deliverable.done", status=DeliverableStatus.DONE, done_at=ctx.now)
+    item = _change_open(
+        ctx, number, "deliverable.done", "mark {ref} done", status=DeliverableStatus.DONE, done_at=ctx.now
+    )
     late = (ctx.today - item.due_date).days
     timing = f", {late} day{'s' if late != 1 else ''} late" if late > 0 else ", on time"
     return Reply(headline=line(f"Done: {item.ref} {item.title}{timing}"), tone=Tone.OK)
@@ -88,7 +105,7 @@ def deliverable_done(ctx: Context, *, number: int) -> Reply:
 @verb("deliverable cancel", usage="deliverable cancel A-n", args=[NUMBER], writes=True)
 def deliverable_cancel(ctx: Context, *, number: int) -> Reply:
     """Cancel a deliverable nobody needs any more; it stays in the record, marked cancelled."""
-    item = _change_open(ctx, number, "deliverable.cancel", status=DeliverableStatus.CANCELLED)
+    item = _change_open(ctx, number, "deliverable.cancel", "cancel {ref}", status=DeliverableStatus.CANCELLED)
     return Reply(headline=line(f"Cancelled: {item.ref} {item.title}"), tone=Tone.OK)
 
 
@@ -102,7 +119,7 @@ def deliverable_snooze(ctx: Context, *, number: int, until: date) -> Reply:
     """Hold the reminders about a deliverable until a date; its due date stays as promised."""
     if until <= ctx.today:
         raise CommandError("Snooze until a later day than today.")
-    item = _change_open(ctx, number, "deliverable.snooze", snoozed_until=until)
+    item = _change_open(ctx, number, "deliverable.snooze", "snooze {ref}", snoozed_until=until)
     return Reply(
         headline=line(
             f"Snoozed {item.ref} until {show.day(until)}; it is still due {show.day(item.due_date)}"

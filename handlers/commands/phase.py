@@ -18,6 +18,7 @@ from storage.models import Decision, Project
 from storage.vocab import Gate, Phase
 
 UNTIL = Param("until", future_date, words=DATE_WORDS)
+AT_THE_GATE = "decide at its gate; anyone can see the checklist with `phase next`"
 
 
 def _open(ctx: Context) -> Project:
@@ -92,6 +93,7 @@ def _show(ctx: Context) -> Reply:
 
 def _timebox(ctx: Context, until: date) -> Reply:
     project = _open(ctx)
+    require_owner(ctx, project, "set the timebox of its phase")
     before = projects.set_timebox(ctx.db, project=project, until=until, actor_id=ctx.actor, now=ctx.now)
     was = f" (was {before:%a %d %b %Y})" if before else ""
     return Reply(
@@ -149,6 +151,7 @@ def phase_next_go(
     Items not checked stop it unless `--accept-gaps "<why>"` says why going on is right anyway; the gaps are then written into the decision. `until <date>` sets the next phase's timebox.
     """
     project = _open(ctx)
+    require_owner(ctx, project, AT_THE_GATE)
     after = following(project.phase)
     assert after is not None
     return decide(ctx, Move(Gate.GO, after, note=why, accepted=accept_gaps, until=until))
@@ -164,6 +167,7 @@ def phase_next_go(
 def phase_next_pivot(ctx: Context, *, what: str, until: date | None = None) -> Reply:
     """Change course and stay in the phase, recorded as a decision; `until <date>` sets a new timebox."""
     project = _open(ctx)
+    require_owner(ctx, project, AT_THE_GATE)
     return decide(ctx, Move(Gate.PIVOT, project.phase, note=what, until=until))
 
 
@@ -175,5 +179,5 @@ def phase_next_pivot(ctx: Context, *, what: str, until: date | None = None) -> R
 )
 def phase_next_stop(ctx: Context, *, why: str) -> Reply:
     """Stop the project: it is closed, and the decision keeps why, with the checklist and KPIs of this moment."""
-    _open(ctx)
+    require_owner(ctx, _open(ctx), AT_THE_GATE)
     return decide(ctx, Move(Gate.STOP, Phase.CLOSED, note=why))

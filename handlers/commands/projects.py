@@ -95,6 +95,8 @@ def card(ctx: Context, project: Project) -> Reply:
     recent = decisions.newest_first(ctx.db, project=project, status=DecisionStatus.ACCEPTED, limit=3)
     overdue = deliverables.open_by_due(ctx.db, project=project, overdue_on=ctx.today)
     fields = [Field("Phase", phase_line(project, ctx))]
+    if project.problem:
+        fields.insert(0, Field("Problem", line(project.problem)))
     if project.phase != Phase.CLOSED:
         fields.append(
             Field(f"Gate of {project.phase}", line(gates.tally(gates.states(facts)), " — ", Code("gate")))

@@ -7,6 +7,7 @@ from handlers import lifecycle_warnings, show
 from handlers.command import Context
 from handlers.dates import DATE_WORDS
 from handlers.errors import CommandError
+from handlers.permissions import require_item_owner
 from handlers.registry import Param, verb
 from handlers.reply import Code, Field, Reply, Section, Tone, line
 from handlers.values import choice, future_date, person, ref, text, text_for, whole_number
@@ -23,10 +24,24 @@ REVIEW = Param("review", future_date, words=DATE_WORDS)
 RISK = Param("R-n", ref("R"), required=True, key="number")
 
 
-def _find(ctx: Context, number: int) -> Risk:
+def _find(ctx: Context, number: int, doing: str) -> Risk:
+    """The risk R-`number`, if the person typing may `doing` it (handlers/permissions.py)."""
     found = risks.get(ctx.db, project=ctx.project, number=number)
     if found is None:
         raise CommandError(f"{ctx.project.key} has no risk R-{number}. `risks` lists the open ones.")
+    recorded_by = (
+        audit.recorder(ctx.db, project=ctx.project, ref=found.ref, action="risk.add")
+        if found.owner_id is None
+        else None
+    )
+    require_item_owner(
+        ctx,
+        ctx.project,
+        ref=found.ref,
+        owner_id=found.owner_id,
+        recorded_by=recorded_by,
+        doing=f"{doing} {found.ref}",
+    )
     return found
 
 
@@ -130,7 +145,7 @@ def risk_update(
 
     Statuses: open, mitigating, accepted, closed.
     """
-    risk = _find(ctx, number)
+    risk = _find(ctx, number, "change")
     asked = {
         "probability": p,
         "impact": i,
@@ -158,7 +173,7 @@ def risk_update(
 @verb("risk close", usage='risk close R-n ["why"]', args=[RISK, Param("why", text, greedy=True)], writes=True)
 def risk_close(ctx: Context, *, number: int, why: str | None = None) -> Reply:
     """Close a risk that can no longer happen or no longer matters, saying why."""
-    risk = _find(ctx, number)
+    risk = _find(ctx, number, "close")
     if risk.status == RiskStatus.CLOSED:
         raise CommandError(f"{risk.ref} is already closed.")
     _change(ctx, risk, "risk.close", {"status": RiskStatus.CLOSED, "closed_reason": why})

@@ -7,7 +7,8 @@ Each database step is a short transaction of its own: the LLM is never called wh
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -15,8 +16,8 @@ from pydantic import BaseModel, ValidationError
 from handlers.clock import Clock
 from handlers.facts import unsupported
 from handlers.glossary import Term, default_terms, find_terms, merge
-from handlers.redact import redact
-from handlers.safe_output import sanitize
+from handlers.redact import doubtful, redact
+from handlers.safe_output import additions, obeyed, sanitize
 from handlers.summaries import offline
 from handlers.summaries.llm import Answer, Llm, LlmError, json_object, prompt
 from handlers.summaries.model import Digest, ProjectContext, Result, Summary, T, Update
@@ -31,6 +32,18 @@ MAX_ITEMS = 12
 
 def _key(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every text in the data sent to the LLM."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def _context_data(context: ProjectContext | None) -> dict[str, Any] | None:
@@ -65,6 +78,31 @@ def _safe(value: T, source: str) -> T:
     )
 
 
+_HEALTH_WORDS = {
+    "on-track": re.compile(r"\bon[ -]track\b", re.IGNORECASE),
+    "at-risk": re.compile(r"\bat[ -]risk\b", re.IGNORECASE),
+    "off-track": re.compile(r"\boff[ -]track\b", re.IGNORECASE),
+}
+
+
+def _steered(value: Summary | Digest, source: str, health: str) -> str:
+    """Why the answer shows the model was steered by the data it was given ("ignore your instructions
+    and @channel …"), or "": pings, mentions or links the team did not write, talk of its instructions,
+    or a headline giving another health than the team's. Such an answer is not used, even cleaned."""
+    text = value.text()
+    added = additions(text, source)
+    if added:
+        return "it adds " + ", ".join(f"“{a}”" for a in added[:3])
+    words = obeyed(text)
+    if words:
+        return f"it says “{words}”"
+    if health in _HEALTH_WORDS:
+        others = [h for h, said in _HEALTH_WORDS.items() if h != health and said.search(value.headline)]
+        if others and not _HEALTH_WORDS[health].search(value.headline):
+            return f"its headline says {others[0]}, the team says {health}"
+    return ""
+
+
 class Summarizer:
     def __init__(self, *, database: Database, llm: Llm | None, clock: Clock) -> None:
         self.database = database
@@ -79,31 +117,41 @@ class Summarizer:
 
     def status(self, *, tenant_id: str, update: Update, context: ProjectContext | None) -> Result[Summary]:
         terms = self.terms(tenant_id)
-        data = {
-            "project": _context_data(context),
-            "update": {"health": update.health, "text": redact(update.text).text},
-            "glossary": self._glossary(update.text, terms),
-        }
+
+        def data() -> dict[str, Any]:
+            return {
+                "project": _context_data(context),
+                "update": {"health": update.health, "text": redact(update.text).text},
+                "glossary": self._glossary(update.text, terms),
+            }
+
         source = "\n".join([update.text, context.facts_text() if context else ""])
         fallback = offline.summarize_status(update, context, terms)
-        return self._ask(tenant_id, "status-v1", data, Summary, source, fallback)
+        return self._ask(tenant_id, "status-v1", data, Summary, source, fallback, update.health)
 
     def updates(
         self, *, tenant_id: str, updates: Sequence[Update], context: ProjectContext | None
     ) -> Result[Digest]:
         terms = self.terms(tenant_id)
         text = "\n".join(u.text for u in updates)
-        listed = [
-            {
-                "number": number,
-                "health": u.health,
-                "author": u.author,
-                "date": u.at.date().isoformat() if u.at else None,
-                "text": redact(u.text).text,
+
+        def data() -> dict[str, Any]:
+            listed = [
+                {
+                    "number": number,
+                    "health": u.health,
+                    "author": u.author,
+                    "date": u.at.date().isoformat() if u.at else None,
+                    "text": redact(u.text).text,
+                }
+                for number, u in enumerate(updates, start=1)
+            ]
+            return {
+                "project": _context_data(context),
+                "updates": listed,
+                "glossary": self._glossary(text, terms),
             }
-            for number, u in enumerate(updates, start=1)
-        ]
-        data = {"project": _context_data(context), "updates": listed, "glossary": self._glossary(text, terms)}
+
         dates = " ".join(u.at.date().isoformat() for u in updates if u.at)
         source = "\n".join(
             [text, " ".join(u.author for u in updates), dates, context.facts_text() if context else ""]
@@ -113,7 +161,10 @@ class Summarizer:
 
     def explain(self, *, tenant_id: str, text: str) -> Result[Summary]:
         terms = self.terms(tenant_id)
-        data = {"text": redact(text).text, "glossary": self._glossary(text, terms)}
+
+        def data() -> dict[str, Any]:
+            return {"text": redact(text).text, "glossary": self._glossary(text, terms)}
+
         fallback = offline.summarize_status(Update(health="", text=text), None, terms)
         return self._ask(tenant_id, "explain-v1", data, Summary, text, fallback)
 
@@ -122,7 +173,14 @@ class Summarizer:
         return {t.name: t.meaning for t in find_terms(text, terms)}
 
     def _ask(
-        self, tenant_id: str, version: str, data: dict[str, Any], shape: type[T], source: str, fallback: T
+        self,
+        tenant_id: str,
+        version: str,
+        redacted: Callable[[], dict[str, Any]],
+        shape: type[T],
+        source: str,
+        fallback: T,
+        health: str = "",
     ) -> Result[T]:
         def offline_because(reason: str) -> Result[T]:
             log.warning("offline summary used for tenant %s: %s", tenant_id, reason)
@@ -130,6 +188,13 @@ class Summarizer:
 
         if self.llm is None:
             return Result(fallback, "offline", "no LLM is configured")
+        try:
+            data = redacted()
+        except Exception:  # a rule that breaks on some text: that text does not leave unredacted
+            log.exception("redaction failed for tenant %s", tenant_id)
+            return offline_because("the text could not be redacted")
+        if any(doubtful(text) for text in _strings(data)):  # the reason is logged: it names no value
+            return offline_because("the text may hold personal data that could not be redacted")
         key = _key(version, self.llm.model, self.llm.language, data)
         with self.database.session(write=False) as db:
             if not tenant_settings.llm_enabled(db, tenant_id=tenant_id):
@@ -147,13 +212,17 @@ class Summarizer:
             if answer.problem:
                 return offline_because(answer.problem)
             try:
-                value = _safe(shape.model_validate(json_object(answer.content)), source)
+                raw = shape.model_validate(json_object(answer.content))
             except LlmError as problem:
                 return offline_because(str(problem))
             except ValidationError as problem:
                 return offline_because(
                     f"the answer does not have the asked shape ({problem.error_count()} errors)"
                 )
+            steered = _steered(raw, source, health)
+            if steered:
+                return offline_because(f"the answer followed the data, not its instructions ({steered})")
+            value = _safe(raw, source)
             wrong = unsupported(value.text(), source)
             if not wrong:
                 self._remember(tenant_id, key, version, value)
