@@ -46,40 +46,22 @@ def notices(
         and project.phase != Phase.CLOSED
     ]
     day = _day(message).isoformat()
+
+    def notice(to: str, about: list[Project], send_at: datetime, **where: str) -> Due:
+        subject = {"person": person, "projects": [p.key for p in about], "why": why[:MAX_WHY], "date": day}
+        key = f"{Kind.UNREACHABLE}:{to}:{person}:{day}"
+        return Due(message.tenant_id, key, Kind.UNREACHABLE, subject, now, send_at, **where)
+
     by_owner: dict[str, list[Project]] = {}
     dues = []
     for project in found:
         if project.owner_id != person:
             by_owner.setdefault(project.owner_id, []).append(project)
         elif project.home_channel is not None:
-            subject = {"person": person, "projects": [project.key], "why": why[:MAX_WHY], "date": day}
-            key = f"{Kind.UNREACHABLE}:{project.key}:{person}:{day}"
-            dues.append(
-                Due(
-                    message.tenant_id,
-                    key,
-                    Kind.UNREACHABLE,
-                    subject,
-                    now,
-                    now,
-                    channel_id=project.home_channel,
-                )
-            )
+            dues.append(notice(project.key, [project], now, channel_id=project.home_channel))
     for owner, owned in by_owner.items():
         tz = zone_of(
             db, tenant_id=message.tenant_id, user_id=owner, fallback=owned[0].timezone, config=config
         )
-        subject = {"person": person, "projects": [p.key for p in owned], "why": why[:MAX_WHY], "date": day}
-        key = f"{Kind.UNREACHABLE}:{owner}:{person}:{day}"
-        dues.append(
-            Due(
-                message.tenant_id,
-                key,
-                Kind.UNREACHABLE,
-                subject,
-                now,
-                deliver_at(now, tz, config),
-                user_id=owner,
-            )
-        )
+        dues.append(notice(owner, owned, deliver_at(now, tz, config), user_id=owner))
     return dues

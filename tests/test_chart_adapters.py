@@ -13,15 +13,15 @@ from urllib.parse import urlsplit
 import pytest
 from sqlmodel import select
 
-from bot.settings import CoreSettings, LlmSettings, Settings, SlackSettings, StorageSettings
 from bot.teams import cards
 from handlers.digest import project_digest
 from handlers.reply import Attachment, Reply, line
 from storage.models import Project
+from tests import test_slack_http
 from tests.fake_connector import FakeConnector
 from tests.fake_slack import FakeSlack
 from tests.scheduling import Harness, brief
-from tests.slack_server import QUIET_SCHEDULER, SECRET, Server, answer, post, slash
+from tests.slack_server import Server, answer, post, slash
 from tests.teams_server import Person, teams_settings
 from tests.test_charts import PNG_SIGNATURE, size_of
 
@@ -40,22 +40,7 @@ def fetch(url: str) -> tuple[int, str, bytes]:
 # Slack
 
 
-@pytest.fixture
-def slack_server(database, slack: FakeSlack) -> Iterator[Server]:
-    settings = Settings(
-        core=CoreSettings.model_validate({}),
-        storage=StorageSettings.model_validate(
-            {"DATABASE_URL": database.engine.url.render_as_string(hide_password=False)}
-        ),
-        llm=LlmSettings.model_validate({}),
-        scheduler=QUIET_SCHEDULER,
-        slack=SlackSettings.model_validate(
-            {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack.api_url}
-        ),
-    )
-    running = Server(settings)
-    yield running
-    running.close()
+slack_server = test_slack_http.server  # on the scheduler fixtures' Slack fake
 
 
 def pm(server: Server, slack: FakeSlack, text: str) -> dict:

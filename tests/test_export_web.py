@@ -10,41 +10,18 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bot.settings import CoreSettings, LlmSettings, Settings, SlackSettings, StorageSettings
 from bot.teams.cards import card
 from handlers.command import Command
 from handlers.reply import Attachment, Reply, line
+from tests import test_slack_http
 from tests.fake_connector import FakeConnector
-from tests.fake_slack import FakeSlack
 from tests.registers import unzip
-from tests.slack_server import QUIET_SCHEDULER, SECRET, Server
+from tests.slack_server import Server
 from tests.teams_server import Person, teams_settings
 from tests.test_slack_http import command
 
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def server(database, slack) -> Iterator[Server]:
-    settings = Settings(
-        core=CoreSettings.model_validate({}),
-        storage=StorageSettings.model_validate(
-            {"DATABASE_URL": database.engine.url.render_as_string(hide_password=False)}
-        ),
-        llm=LlmSettings.model_validate({}),
-        scheduler=QUIET_SCHEDULER,
-        slack=SlackSettings.model_validate(
-            {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack.api_url}
-        ),
-    )
-    running = Server(settings)
-    yield running
-    running.close()
+slack = test_slack_http.slack
+server = test_slack_http.server
 
 
 def download(server: Server, url: str) -> tuple[int, dict[str, str], bytes]:

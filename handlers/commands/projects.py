@@ -14,6 +14,11 @@ from storage.models import Project
 from storage.vocab import DecisionStatus, Phase
 
 
+def stays_home(here: Project, key: str) -> Line:
+    """Said when a project is created in a channel that is already another project's home."""
+    return line(f"This channel stays the home of {here.key}; talk to {key} with ", Code(f"{key}: <command>"))
+
+
 @verb(
     "project new",
     usage='project new <key> "<name>" [owner @user] [sponsor @user] [phase <phase>]',
@@ -61,11 +66,7 @@ def project_new(
         raise CommandError(f"There is already a project “{key}”. Pick another key.") from None
     notes: tuple[Line, ...] = ()
     if here is not None:
-        notes = (
-            line(
-                f"This channel stays the home of {here.key}; talk to {key} with ", Code(f"{key}: <command>")
-            ),
-        )
+        notes = (stays_home(here, key),)
     return Reply(
         headline=line(f"Created project {project.key}: {project.name}"),
         tone=Tone.OK,

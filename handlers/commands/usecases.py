@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from handlers import backlog, priority, show
 from handlers.command import Context
+from handlers.commands.projects import stays_home
 from handlers.errors import CommandError
 from handlers.permissions import require_usecase_decider
 from handlers.priority import Scoring
@@ -333,13 +334,7 @@ def usecase_promote(ctx: Context, *, number: int, key: str) -> Reply:
         now=ctx.now,
     )
     _change_promoted(ctx, usecase, project)
-    home = (
-        line("This channel is its home.")
-        if here is None
-        else line(
-            f"This channel stays the home of {here.key}; talk to {key} with ", Code(f"{key}: <command>")
-        )
-    )
+    home = line("This channel is its home.") if here is None else stays_home(here, key)
     return Reply(
         headline=line(f"Promoted {usecase.ref} to project {project.key}: {project.name}"),
         tone=Tone.OK,
