@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
@@ -48,13 +49,26 @@ def remember(
 def add_usage(
     session: Session, *, tenant_id: str, month: str, prompt_tokens: int, completion_tokens: int
 ) -> None:
-    row = session.get(LlmUsage, (tenant_id, month), with_for_update=True) or LlmUsage(
-        tenant_id=tenant_id, month=month
+    """Count one call; one statement (insert, or add to the month's row), so that two calls counted at
+    once, by two threads or two processes, never collide on the month's first row."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(LlmUsage).values(
+        tenant_id=tenant_id,
+        month=month,
+        calls=1,
+        prompt_tokens=prompt_tokens,
+        completion_tokens=completion_tokens,
     )
-    row.calls += 1
-    row.prompt_tokens += prompt_tokens
-    row.completion_tokens += completion_tokens
-    session.add(row)
+    session.exec(
+        insert.on_conflict_do_update(
+            index_elements=["tenant_id", "month"],
+            set_={
+                "calls": col(LlmUsage.calls) + 1,
+                "prompt_tokens": col(LlmUsage.prompt_tokens) + insert.excluded.prompt_tokens,
+                "completion_tokens": col(LlmUsage.completion_tokens) + insert.excluded.completion_tokens,
+            },
+        )
+    )
 
 
 def usage(session: Session, *, tenant_id: str, months: int) -> Sequence[LlmUsage]:
