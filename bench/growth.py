@@ -98,12 +98,8 @@ def run(kind: str, workdir: Path, postgres_url: str | None, *, quick: bool) -> R
     started = time.perf_counter()
     big_rows = seed.tenant(engine, tenant_id="TBIG", history=history, now=now)
     small_rows = seed.tenant(engine, tenant_id="TSMALL", history=small, now=now)
-    if kind == "postgresql":
-        with engine.begin() as connection:
-            connection.exec_driver_sql("ANALYZE")
-    else:
-        with engine.begin() as connection:
-            connection.exec_driver_sql("ANALYZE")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE")
     result.figure("seeding both tenants (bulk inserts)", time.perf_counter() - started, "s")
     result.figure("rows in the large tenant", sum(big_rows.values()), "rows")
     result.figure("rows in the small tenant", sum(small_rows.values()), "rows")

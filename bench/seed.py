@@ -2,7 +2,7 @@
 never through the command path: a tenant's projects and their history in seconds.
 
 `fresh_database` gives an empty database at the newest schema: a SQLite file in a work directory, or
-the PostgreSQL database the benchmark was given, emptied first.
+a scratch schema of its own in the PostgreSQL database the benchmark was given.
 """
 
 import itertools
@@ -27,20 +27,15 @@ ACTIONS = ("status.add", "risk.add", "risk.update", "deliverable.add", "delivera
 
 
 def fresh_database(kind: str, workdir: Path, name: str, postgres_url: str | None) -> str:
-    """The address of an empty database at the newest schema."""
-    if kind == "sqlite":
-        path = workdir / f"{name}.db"
-        for leftover in workdir.glob(f"{name}.db*"):
-            leftover.unlink()
-        url = f"sqlite:///{path}"
-    else:
+    """The address of an empty database at the newest schema: a new SQLite file, or `postgres_url`, a
+    scratch database already migrated (tests/throwaway_postgres.scratch_database)."""
+    if kind != "sqlite":
         assert postgres_url is not None
-        url = postgres_url
-        engine = create_db_engine(url)
-        with engine.begin() as connection:
-            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
-            connection.exec_driver_sql("CREATE SCHEMA public")
-        engine.dispose()
+        return postgres_url
+    path = workdir / f"{name}.db"
+    for leftover in workdir.glob(f"{name}.db*"):
+        leftover.unlink()
+    url = f"sqlite:///{path}"
     engine = create_db_engine(url)
     migrate.upgrade(engine)
     engine.dispose()

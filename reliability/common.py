@@ -10,19 +10,13 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy.engine import make_url
-
-from storage import migrate
-from storage.db import create_db_engine
-from tests.throwaway_postgres import ThrowawayPostgres
+from tests.throwaway_postgres import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PMBOT = str(Path(sys.executable).with_name("pmbot"))
@@ -30,36 +24,10 @@ SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TEAM = "T0TEST"  # the fake Slack's workspace: the bot token belongs to it
 
 
-@contextmanager
-def postgres() -> Iterator[str]:
-    """A migrated, empty PostgreSQL database for one run: a schema of its own in RELIABILITY_DATABASE_URL
-    (or TEST_DATABASE_URL) when set, else a throwaway server started for the run."""
-    given = os.environ.get("RELIABILITY_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
-    if given:
-        schema = f"pmbot_reliability_{uuid.uuid4().hex[:10]}"
-        admin = create_db_engine(given)
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-        url = make_url(given).update_query_dict({"options": f"-csearch_path={schema}"})
-        rendered = url.render_as_string(hide_password=False)
-        _migrate(rendered)
-        try:
-            yield rendered
-        finally:
-            with admin.begin() as connection:
-                connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-            admin.dispose()
-        return
-    with ThrowawayPostgres() as server:
-        url = server.new_database("pmbot")
-        _migrate(url)
-        yield url
-
-
-def _migrate(url: str) -> None:
-    engine = create_db_engine(url)
-    migrate.upgrade(engine)
-    engine.dispose()
+def postgres() -> AbstractContextManager[str]:
+    """A database of the run's own in RELIABILITY_DATABASE_URL (or TEST_DATABASE_URL), else on a
+    throwaway server."""
+    return scratch_database(os.environ.get("RELIABILITY_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL"))
 
 
 class Pmbot:

@@ -16,8 +16,16 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
+
+from sqlalchemy.engine import make_url
+
+from storage import migrate
+from storage.db import create_db_engine
 
 
 def _bin_dir() -> Path:
@@ -90,3 +98,35 @@ class ThrowawayPostgres:
 
     def __exit__(self, *_: type[BaseException] | BaseException | TracebackType | None) -> None:
         self.destroy()
+
+
+@contextmanager
+def scratch_database(given: str | None) -> Iterator[str]:
+    """A migrated, empty PostgreSQL database for one run (a benchmark, a reliability run): a schema of its
+    own in the database `given`, dropped afterwards, so nothing else in that database is touched; with
+    none given, a throwaway server started for the run."""
+    if given:
+        schema = f"pmbot_scratch_{uuid.uuid4().hex[:10]}"
+        admin = create_db_engine(given)
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+        url = make_url(given).update_query_dict({"options": f"-csearch_path={schema}"})
+        rendered = url.render_as_string(hide_password=False)
+        _migrate(rendered)
+        try:
+            yield rendered
+        finally:
+            with admin.begin() as connection:
+                connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+            admin.dispose()
+        return
+    with ThrowawayPostgres() as server:
+        url = server.new_database("pmbot")
+        _migrate(url)
+        yield url
+
+
+def _migrate(url: str) -> None:
+    engine = create_db_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
