@@ -86,11 +86,10 @@ def between(
     return session.exec(query.order_by(col(AuditEvent.at), col(AuditEvent.id))).all()
 
 
-def recorder(session: Session, *, project: Project, ref: str, action: str) -> str | None:
-    """Who recorded the project's numbered record `ref` (its `action` event, such as risk.add)."""
-    query = select(AuditEvent.actor_id).where(
-        AuditEvent.project_id == project.id, AuditEvent.ref == ref, AuditEvent.action == action
-    )
+def recorder(session: Session, *, project: Project, ref: str) -> str | None:
+    """Who recorded the project's numbered record `ref`: the actor of its first event, whether it was
+    added by a command or imported from a file."""
+    query = select(AuditEvent.actor_id).where(AuditEvent.project_id == project.id, AuditEvent.ref == ref)
     return session.exec(query.order_by(col(AuditEvent.at), col(AuditEvent.id))).first()
 
 

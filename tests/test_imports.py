@@ -224,3 +224,9 @@ def test_the_project_of_another_tenant_is_not_touched(churn, database, count):
         other = db.exec(select(Project).where(Project.tenant_id == "T2")).one()
         assert other.risk_seq == 0
     assert (count(Risk, tenant_id="T1"), count(Risk, tenant_id="T2")) == (1, 0)
+
+
+def test_who_imported_a_record_nobody_owns_may_change_it_like_who_recorded_it(churn, database):
+    run_import(database, {"risks.csv": csv_bytes("title,probability,impact", "Label noise,4,4")}, actor="bob")
+    assert churn.as_("carol")("risk close R-1").startswith("✗ R-1 has no owner in the team")
+    assert churn.as_("bob")("risk close R-1 done").startswith("✓ Closed R-1")

@@ -4,8 +4,9 @@ when Slack refuses, the person is told how to fix it; the reply itself has alrea
 
 import logging
 
+import aiohttp
 from slack_bolt.async_app import AsyncRespond
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.render import blocks, fallback_text
@@ -52,8 +53,9 @@ async def attach(client: AsyncWebClient, reply: Reply, *, channel: str, respond:
         return
     try:
         await upload(client, reply, channel=channel)
-    except SlackApiError as problem:
-        reason = str(problem.response.get("error") or "an error")
+    except (TimeoutError, SlackClientError, aiohttp.ClientError) as problem:
+        answered = isinstance(problem, SlackApiError) and problem.response.get("error")
+        reason = str(answered or "no answer in time")
         log.warning("could not upload %s to %s: %s", attachment.filename, channel, reason)
         told = error(
             f"I could not attach {attachment.filename} as a file (Slack said {reason}). Invite me with ",

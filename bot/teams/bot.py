@@ -56,8 +56,8 @@ def card_message(content: dict[str, Any]) -> Activity:
 
 def message(reply: Reply, names: cards.Names, actions: list[dict[str, Any]] | None = None) -> Activity:
     content = cards.card(reply, names)
-    if actions:
-        content["actions"] = actions
+    if actions:  # after the card's own (a file's Download button)
+        content["actions"] = [*content.get("actions", []), *actions]
     return card_message(content)
 
 
@@ -239,7 +239,10 @@ class PmBot(TeamsActivityHandler):  # type: ignore[misc]  # the SDK is untyped
             status_code=200,
             type=cards.CONTENT_TYPE,
             value=cards.card(
-                await self._direct(turn_context, command, outcome.reply), self.names(command.tenant_id)
+                sent_directly(outcome.reply)
+                if outcome.repeated and outcome.reply.direct  # a redelivered click: the link went already
+                else await self._direct(turn_context, command, outcome.reply),
+                self.names(command.tenant_id),
             ),
         )
 

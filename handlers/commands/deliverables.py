@@ -24,9 +24,7 @@ def _change_open(ctx: Context, number: int, action: str, doing: str, **changes: 
     if found is None:
         raise CommandError(f"{ctx.project.key} has no deliverable A-{number}. `deliverables` lists them.")
     recorded_by = (
-        audit.recorder(ctx.db, project=ctx.project, ref=found.ref, action="deliverable.add")
-        if found.owner_user_id is None
-        else None
+        audit.recorder(ctx.db, project=ctx.project, ref=found.ref) if found.owner_user_id is None else None
     )
     require_item_owner(
         ctx,

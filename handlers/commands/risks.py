@@ -30,9 +30,7 @@ def _find(ctx: Context, number: int, doing: str) -> Risk:
     if found is None:
         raise CommandError(f"{ctx.project.key} has no risk R-{number}. `risks` lists the open ones.")
     recorded_by = (
-        audit.recorder(ctx.db, project=ctx.project, ref=found.ref, action="risk.add")
-        if found.owner_id is None
-        else None
+        audit.recorder(ctx.db, project=ctx.project, ref=found.ref) if found.owner_id is None else None
     )
     require_item_owner(
         ctx,
