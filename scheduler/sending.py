@@ -119,7 +119,14 @@ class Sender:
                     return
                 await self._send(message, now, outcome)
 
-        await asyncio.gather(*(one_after_another() for _ in range(self.config.concurrency)))
+        # Every worker finishes before a failure (the database gone) is raised: none is left sending
+        # unobserved while the tick reports it and a shutdown goes ahead.
+        ended = await asyncio.gather(
+            *(one_after_another() for _ in range(self.config.concurrency)), return_exceptions=True
+        )
+        failed = next((e for e in ended if isinstance(e, BaseException)), None)
+        if failed is not None:
+            raise failed
         return outcome
 
     def _lease(self, now: datetime) -> OutboxMessage | None:

@@ -37,7 +37,7 @@ def test_a_channel_message_mentioning_pmbot_is_answered_with_a_card_in_its_threa
     assert count(Project, tenant_id=TENANT, home_channel=CHANNEL) == 1
 
     risks = alice.say("risks")
-    assert "No open risks" in risks.text or "risks" in risks.text.lower()
+    assert risks.text == 'churn has no open risks. Add one: `risk add "<title>" p=3 i=4`'
 
 
 def test_a_channel_message_without_the_mention_is_not_for_pmbot(alice, connector, count):

@@ -93,7 +93,7 @@ def _steered(value: Summary | Digest, source: str, health: str) -> str:
     added = additions(text, source)
     if added:
         return "it adds " + ", ".join(f"“{a}”" for a in added[:3])
-    words = obeyed(text)
+    words = obeyed(text, source)
     if words:
         return f"it says “{words}”"
     if health in _HEALTH_WORDS:

@@ -117,6 +117,9 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("problem", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True)
         )
+    with op.batch_alter_table("project", schema=None) as batch_op:
+        # The default only fills the projects that exist; like the other counters, the model sets it.
+        batch_op.alter_column("experiment_seq", server_default=None)
 
 
 def downgrade() -> None:
