@@ -4,7 +4,6 @@ Plain `str` parts are text as people typed it or as we wrote it: adapters escape
 code are separate parts so that only pmbot, never user text, can produce a ping or a formatted span.
 """
 
-import base64
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -120,12 +119,14 @@ def _line_from_json(data: list[Any]) -> Line:
 
 
 def _attachment_to_json(attachment: Attachment) -> list[Any]:
-    return [attachment.filename, base64.b64encode(attachment.data).decode("ascii"), attachment.url]
+    """Its name and address, not its bytes: a repeated request is answered without the file, which went
+    out the first time, so a chart or an export is not kept once more with every request."""
+    return [attachment.filename, attachment.url]
 
 
 def _attachment_from_json(data: list[Any]) -> Attachment:
-    filename, content, url = data
-    return Attachment(filename, base64.b64decode(content), url)
+    filename, url = data
+    return Attachment(filename, b"", url)
 
 
 def to_json(reply: Reply) -> dict[str, Any]:

@@ -1,11 +1,16 @@
 """The steering-committee report: the project's lifecycle, health, KPIs, risks, decisions since the last
 report, what pmbot sees going wrong and what the committee is asked for, in business language."""
 
+import base64
+import json
+
 from sqlmodel import select
 
 from bot.console.render import render
+from handlers.command import Command
 from handlers.digest import project_digest
-from storage.models import AuditEvent, Project
+from handlers.reply import Attachment
+from storage.models import AuditEvent, HandledRequest, Project
 
 
 def prepare(chat, clock) -> None:
@@ -122,3 +127,18 @@ def test_making_a_report_is_not_news_for_the_digest(churn, service, database, cl
     digest = project_digest(service.services, tenant_id="T1", project_id=project_id, now=clock())
     assert not digest.active
     assert "nothing was recorded this week" in render(digest.reply)
+
+
+def test_a_repeated_request_is_answered_without_its_file_which_is_not_kept_again(churn, service, database):
+    command = Command("T1", "alice", "C-churn", "report", "same-request")
+    first, again = service.handle(command), service.handle(command)
+    assert first.reply.attachment is not None
+    markdown = first.reply.attachment.data.decode()
+    assert markdown.startswith("# ")
+    assert again.repeated
+    assert again.reply.attachment == Attachment(first.reply.attachment.filename, b"", None)
+    with database.session(write=False) as db:
+        stored = json.dumps(db.exec(select(HandledRequest.reply)).all(), ensure_ascii=False)
+    assert first.reply.attachment.filename in stored
+    kept = (markdown.splitlines()[0], base64.b64encode(first.reply.attachment.data).decode()[:40])
+    assert not any(form in stored for form in kept)  # the file itself is not kept with the request
