@@ -1,8 +1,9 @@
 """The process benchmark 3 measures: pmbot's scheduler sending a week's digests of every project of a
 seeded tenant through the real Sender, Summarizer and Slack notifier, to loopback fakes. Reports (one
-JSON object) its resident memory idle and at peak, and how long sending took.
+JSON object) its resident memory after start-up, idle (after the one-off work of a first digest) and at
+peak, and how long sending took.
 
-    python -m bench.digest_worker --db URL --slack-api URL --llm URL --concurrency 16 --now ISO [--again]
+    python -m bench.digest_worker --db URL --slack-api URL --llm URL --concurrency 4 --workers 8 --now ISO [--again]
 
 `--again` first forgets the digests already sent (the outbox), as if the same week were sent twice.
 """
@@ -22,6 +23,7 @@ from sqlalchemy import delete, func, select
 from bot.llm import create_llm
 from bot.settings import LlmSettings
 from bot.slack.notifier import SlackNotifier
+from handlers import charts
 from handlers.later import Services
 from handlers.links import Links
 from handlers.summaries.summarizer import Summarizer
@@ -64,7 +66,7 @@ async def main(args: argparse.Namespace) -> dict[str, float]:
     async def client_of(_tenant: str) -> AsyncWebClient:
         return AsyncWebClient(token="xoxb-bench", base_url=args.slack_api)
 
-    pool = ThreadPoolExecutor(max_workers=args.concurrency * 2, thread_name_prefix="pmbot-worker")
+    pool = ThreadPoolExecutor(max_workers=args.workers, thread_name_prefix="pmbot-worker")
     config = SchedulerConfig(concurrency=args.concurrency, per_tick=1000)
     sender = Sender(services=services, notifier=SlackNotifier(client_of), executor=pool, config=config)
     with database.session(write=True) as db:
@@ -88,6 +90,11 @@ async def main(args: argparse.Namespace) -> dict[str, float]:
         while not stop.wait(0.05):
             peak.append(rss_mb())
 
+    started_mb = rss_mb()
+    with database.session(
+        write=False
+    ) as db:  # what only the first digest does: load matplotlib, draw the grid
+        charts.risk_heatmap(db, projects.all_of(db, tenant_id=TENANT)[0])
     idle = rss_mb()
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -108,6 +115,7 @@ async def main(args: argparse.Namespace) -> dict[str, float]:
         "sent": sent,
         "retried": retried,
         "seconds": spent,
+        "started_mb": started_mb,
         "idle_mb": idle,
         "peak_mb": max(peak),
     }
@@ -119,6 +127,7 @@ if __name__ == "__main__":
     parser.add_argument("--slack-api", required=True)
     parser.add_argument("--llm", required=True)
     parser.add_argument("--concurrency", type=int, required=True)
+    parser.add_argument("--workers", type=int, required=True)
     parser.add_argument("--now", required=True)
     parser.add_argument("--again", action="store_true")
     print(json.dumps(asyncio.run(main(parser.parse_args()))))

@@ -8,16 +8,20 @@ title and axis labels. The same data gives the same bytes (no timestamp in the P
 compared and cached.
 
 matplotlib is imported on first use, not at start-up, and only through its object API (`Figure` on the
-Agg canvas): pyplot's global state is not safe on the worker threads that render charts side by side.
+Agg canvas): pyplot's global state is not safe on worker threads. Figures are drawn one at a time: the
+drawing holds the interpreter's lock anyway, and one figure at a time keeps a digest run's memory to one
+figure's. The PNG encoding, which releases that lock, runs side by side.
+
+What each chart costs, and why it is drawn this way, is in docs/PERFORMANCE.md (benchmark 3).
 """
 
 import io
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -29,12 +33,13 @@ from storage.models import Kpi, Project, Risk
 from storage.vocab import Health, Phase
 
 if TYPE_CHECKING:
+    import numpy as np
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 WIDTH, HEIGHT = 8.0, 5.0  # inches
 DPI = 150  # 1200 × 750 pixels
-PANEL_HEIGHT = 4.5  # inches per chart when several are stacked in one image (the digest's)
 FONT = "DejaVu Sans"  # ships with matplotlib: the same glyphs on every server
 
 # Okabe & Ito (2008), "Color Universal Design": told apart with any colour vision.
@@ -74,6 +79,7 @@ EPOCH = datetime(1970, 1, 1)
 
 _ready = threading.Lock()
 _configured = False
+_drawing = threading.RLock()  # one figure at a time (see above); a digest's holds it for its panels
 
 
 def _matplotlib() -> None:
@@ -106,27 +112,49 @@ def _matplotlib() -> None:
         _configured = True
 
 
-def _figure(panels: int = 1) -> "Figure":
+def _figure() -> "Figure":
     _matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    height = HEIGHT if panels == 1 else PANEL_HEIGHT * panels
-    figure = Figure(figsize=(WIDTH, height), dpi=DPI, layout="constrained")
+    figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     return figure
 
 
-def png(figure: "Figure") -> bytes:
-    """The figure as PNG bytes, without the time or software version a PNG usually carries."""
+def _pixels(figure: "Figure") -> "np.ndarray":
+    """The RGB pixels of the figure as last drawn."""
+    import numpy as np
+
+    return np.asarray(figure.canvas.buffer_rgba())[:, :, :3].copy()  # type: ignore[attr-defined]
+
+
+def _drawn(build: Callable[..., "Figure"], *args: Any, **kwargs: Any) -> "np.ndarray":
+    """The pixels of the figure `build` makes, drawn once (savefig would draw it twice: once more for
+    the layout)."""
+    with _drawing:
+        figure = build(*args, **kwargs)
+        figure.canvas.draw()
+        return _pixels(figure)
+
+
+def png(*panels: "np.ndarray") -> bytes:
+    """Charts as one PNG, stacked top to bottom, without the time or software a PNG usually carries.
+    zlib's fastest level: a chart's flat colours compress about as well as at the default level, in
+    half the time."""
+    import numpy as np
+    from PIL import Image
+
     out = io.BytesIO()
-    figure.savefig(out, format="png", dpi=DPI, metadata={"Software": None})
+    Image.fromarray(panels[0] if len(panels) == 1 else np.vstack(panels)).save(out, "PNG", compress_level=1)
     return out.getvalue()
 
 
-def _blank(ax: "Axes", message: str) -> None:
+def _blank(ax: "Axes", message: str) -> "Artist":
     """What a chart with nothing to plot shows instead (a dashboard still shows every chart)."""
-    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, fontsize=14, color=BLACK)
+    return ax.text(
+        0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, fontsize=14, color=BLACK
+    )
 
 
 # KPI trend
@@ -134,7 +162,7 @@ def _blank(ax: "Axes", message: str) -> None:
 
 def kpi_trend(db: Session, project: Project, kpi: Kpi) -> bytes:
     """The KPI's measurements over time against its baseline and target lines."""
-    return png(kpi_trend_figure(db, project, kpi))
+    return png(_drawn(kpi_trend_figure, db, project, kpi))
 
 
 def kpi_trend_figure(db: Session, project: Project, kpi: Kpi) -> "Figure":
@@ -243,19 +271,68 @@ def band(score: int) -> tuple[str, str]:
 
 def risk_heatmap(db: Session, project: Project) -> bytes:
     """The 5×5 probability × impact grid with each open risk's number in its cell."""
-    return png(risk_heatmap_figure(db, project))
+    return png(_heat_map_pixels(db, project))
+
+
+def _heat_map_pixels(db: Session, project: Project) -> "np.ndarray":
+    with _drawing:
+        return _pixels(risk_heatmap_figure(db, project))
+
+
+class _HeatMap:
+    """The heat map's grid, scores, axes and legend, the same for every project, drawn once per process;
+    each heat map restores that picture and draws only its title and risk numbers over it (matplotlib's
+    blitting). A weekly digest run draws one per project: this makes each one several times cheaper."""
+
+    def __init__(self) -> None:
+        self.figure = _figure()
+        self.ax = ax = self.figure.add_subplot()
+        _draw_grid(ax)
+        self.title = ax.set_title("Open risks", loc="left")  # lays out the title's room
+        self.figure.canvas.draw()
+        self.figure.set_layout_engine("none")  # the layout, kept for every project's heat map
+        self.title.set_animated(True)  # drawn over the picture, not into it
+        self.figure.canvas.draw()
+        self.background = self.figure.canvas.copy_from_bbox(self.figure.bbox)  # type: ignore[attr-defined]
+        self.drawn: list[Artist] = []
+
+    def draw(self, title: str, open_risks: Sequence[Risk]) -> "Figure":
+        """The figure showing `title` and these risks; it stays so until the next draw."""
+        for artist in self.drawn:
+            artist.remove()
+        ax = self.ax
+        self.figure.canvas.restore_region(self.background)  # type: ignore[attr-defined]
+        self.title.set_text(title)
+        self.drawn = [
+            ax.text(s.x, s.y, s.label, ha="center", va="center", fontsize=11, fontweight="bold", color=BLACK)
+            for s in risk_cells(open_risks)
+        ]
+        if not open_risks:
+            self.drawn.append(_blank(ax, "No open risks"))
+        for artist in [self.title, *self.drawn]:
+            artist.set_animated(True)
+            ax.draw_artist(artist)
+        return self.figure
+
+
+_heat_map: _HeatMap | None = None
 
 
 def risk_heatmap_figure(db: Session, project: Project) -> "Figure":
-    figure = _figure()
-    _draw_heatmap(figure.add_subplot(), db, project)
-    return figure
+    """The heat map of `project`, on the one figure all heat maps share: call it holding `_drawing`."""
+    global _heat_map
+    open_risks = risks.open_by_score(db, project=project)
+    count = len(open_risks)
+    title = f"Open risks of {project.name} ({project.key}): {count} risk{'s' if count != 1 else ''}"
+    if _heat_map is None:
+        _heat_map = _HeatMap()
+    return _heat_map.draw(title, open_risks)
 
 
-def _draw_heatmap(ax: "Axes", db: Session, project: Project) -> None:
+def _draw_grid(ax: "Axes") -> None:
+    """The heat map without its risks: the cells coloured by score band, each with its score."""
     from matplotlib.patches import Patch, Rectangle
 
-    open_risks = risks.open_by_score(db, project=project)
     for impact in SCALE:
         for probability in SCALE:
             score = impact * probability
@@ -279,10 +356,6 @@ def _draw_heatmap(ax: "Axes", db: Session, project: Project) -> None:
                 fontsize=9,
                 color="#333333",
             )
-    for spot in risk_cells(open_risks):
-        ax.text(
-            spot.x, spot.y, spot.label, ha="center", va="center", fontsize=11, fontweight="bold", color=BLACK
-        )
     ax.set_xlim(0.5, 5.5)
     ax.set_ylim(0.5, 5.5)
     ax.set_xticks(list(SCALE))
@@ -291,10 +364,6 @@ def _draw_heatmap(ax: "Axes", db: Session, project: Project) -> None:
     ax.tick_params(length=0)
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
-    count = len(open_risks)
-    ax.set_title(
-        f"Open risks of {project.name} ({project.key}): {count} risk{'s' if count != 1 else ''}", loc="left"
-    )
     ax.set_xlabel("Impact (1 = minor, 5 = severe)")
     ax.set_ylabel("Probability (1 = rare, 5 = almost certain)")
     bands = [*BANDS[1:], (26, "", "")]
@@ -305,8 +374,6 @@ def _draw_heatmap(ax: "Axes", db: Session, project: Project) -> None:
     ax.legend(
         handles=legend, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, title="Score = p × i"
     )
-    if not open_risks:
-        _blank(ax, "No open risks")
 
 
 # Health timeline
@@ -342,7 +409,7 @@ def health_weeks(
 def health_timeline(db: Session, project: Project, tz: ZoneInfo, *, now: datetime | None = None) -> bytes:
     """The project's on-track / at-risk / off-track week by week, from its status updates (up to `now`'s
     week when given, else to the last update's)."""
-    return png(health_timeline_figure(db, project, tz, now=now))
+    return png(_drawn(health_timeline_figure, db, project, tz, now=now))
 
 
 def health_timeline_figure(
@@ -416,7 +483,7 @@ def health_timeline_figure(
 def portfolio(db: Session, tenant_id: str, *, now: datetime | None = None) -> bytes:
     """The tenant's open projects by phase (columns) and health (rows), as of `now` (default: everything
     recorded), each project's key in its cell."""
-    return png(portfolio_figure(db, tenant_id, now=now))
+    return png(_drawn(portfolio_figure, db, tenant_id, now=now))
 
 
 def portfolio_cells(found: Sequence[tuple[str, str, str | None]]) -> list[Placed]:
@@ -504,19 +571,11 @@ def _symbol(health: str | None) -> str:
 def digest_charts(db: Session, project: Project, *, measured: Sequence[Kpi], risks_changed: bool) -> bytes:
     """One image for the weekly digest: the trend of each KPI measured in the week, then the risk heat
     map if a risk was added, changed or closed; stacked, so that a phone shows them one under another."""
-    return png(digest_figure(db, project, measured=measured, risks_changed=risks_changed))
-
-
-def digest_figure(db: Session, project: Project, *, measured: Sequence[Kpi], risks_changed: bool) -> "Figure":
-    panels = len(measured) + (1 if risks_changed else 0)
-    assert panels > 0, "a digest image needs a KPI or the risks"
-    figure = _figure(panels)
-    axes = figure.subplots(panels, 1, squeeze=False)[:, 0]
-    for ax, kpi in zip(axes, measured, strict=False):
-        _draw_kpi(ax, db, project, kpi)
+    assert measured or risks_changed, "a digest image needs a KPI or the risks"
+    panels = [_drawn(kpi_trend_figure, db, project, kpi) for kpi in measured]
     if risks_changed:
-        _draw_heatmap(axes[-1], db, project)
-    return figure
+        panels.append(_heat_map_pixels(db, project))
+    return png(*panels)
 
 
 def _days(at: datetime) -> float:

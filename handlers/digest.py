@@ -4,10 +4,11 @@ summarised in business language, the phase gate, governance changes and what pmb
 (handlers/lifecycle_warnings.py); and the portfolio digest, every open project on one screen.
 
 What changed is read from the audit trail (every change leaves an event), what things look like now
-from the records themselves. The summary (maybe an LLM call) is made once the session is closed.
+from the records themselves. The summary (maybe an LLM call) is made aside, while the charts are drawn.
 """
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -21,7 +22,7 @@ from handlers.later import Services
 from handlers.lifecycle import Facts
 from handlers.portfolio import portfolio_digest as portfolio_digest  # the other digest
 from handlers.reply import Field, Line, Mention, Reply, Section, line
-from handlers.summaries import jobs
+from handlers.summaries import jobs, model
 from handlers.summaries.model import ProjectContext
 from storage import audit, decisions, deliverables, kpis, risks, statuses
 from storage.models import AuditEvent, Kpi, Project, Risk, StatusUpdate
@@ -56,15 +57,27 @@ class _Read:
 
 def project_digest(services: Services, *, tenant_id: str, project_id: int, now: datetime) -> Digest:
     """The digest of the week ending at `now`; LookupError when the tenant has no such project."""
-    with services.database.session(write=False) as db:
-        read = _read(db, tenant_id=tenant_id, project_id=project_id, now=now)
-        chart = chart_links.digest_attachment(db, read.project, read.events, links=services.links, now=now)
-    project, local = read.project, first_zone(read.project.timezone)
-    week_to = show.day(now.astimezone(local).date())
-    title = f"Weekly digest of {project.name} ({project.key}), week to {week_to}"
-    if not read.events:
-        return Digest(_quiet(project, title, read.trend[-1], read.warnings), active=False)
-    summary, notes = _summary(services, tenant_id, read)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pmbot-digest-summary") as aside:
+        with services.database.session(write=False) as db:
+            read = _read(db, tenant_id=tenant_id, project_id=project_id, now=now)
+            # The model writes the summary while the charts are drawn, from values, not the session's rows.
+            updates = [jobs.update_of(u) for u in read.updates]
+            summarized = (
+                aside.submit(
+                    services.summarizer.updates, tenant_id=tenant_id, updates=updates, context=read.context
+                )
+                if updates
+                else None
+            )
+            chart = chart_links.digest_attachment(
+                db, read.project, read.events, links=services.links, now=now
+            )
+        project, local = read.project, first_zone(read.project.timezone)
+        week_to = show.day(now.astimezone(local).date())
+        title = f"Weekly digest of {project.name} ({project.key}), week to {week_to}"
+        if not read.events:
+            return Digest(_quiet(project, title, read.trend[-1], read.warnings), active=False)
+        summary, notes = _summary(read, summarized.result() if summarized is not None else None)
     reply = Reply(
         headline=line(title),
         fields=_fields(read),
@@ -152,14 +165,13 @@ def _fields(read: _Read) -> tuple[Field, ...]:
     return tuple(fields)
 
 
-def _summary(services: Services, tenant_id: str, read: _Read) -> tuple[list[Section], tuple[Line, ...]]:
-    """The week's status updates in business language, each point naming the updates it comes from,
-    with the note saying how the summary was written."""
-    if not read.updates:
+def _summary(
+    read: _Read, result: model.Result[model.Digest] | None
+) -> tuple[list[Section], tuple[Line, ...]]:
+    """The week's status updates in business language (`result`, None without updates), each point
+    naming the updates it comes from, with the note saying how the summary was written."""
+    if result is None:
         return [Section("This week", (line("No status update this week."),))], ()
-    result = services.summarizer.updates(
-        tenant_id=tenant_id, updates=[jobs.update_of(u) for u in read.updates], context=read.context
-    )
     told = jobs.digest_reply("", result, read.updates, read.project.timezone)
     points, *asks = told.sections
     return [Section(f"This week — {result.value.headline}", points.items), *asks], told.notes

@@ -64,10 +64,12 @@ def find_terms(text: str, terms: Sequence[Term]) -> list[Term]:
     ("p95 latency", not "latency"); a tie goes to the later term, so a team's own terms added by
     merge() win over the shipped ones.
     """
+    lowered = text.lower()
     mentions = [
         (match.start(), match.end(), index)
         for index, term in enumerate(terms)
         for spelling in _spellings(term)
+        if _first_word(spelling) in lowered  # a cheap test first: a week's digest checks every term
         for match in _pattern(spelling).finditer(text)
     ]
     mentions.sort(key=lambda mention: (mention[0] - mention[1], mention[0], -mention[2]))
@@ -92,6 +94,11 @@ def _spellings(term: Term) -> tuple[str, ...]:
 
 def _key(spelling: str) -> str:
     return " ".join(spelling.lower().split())
+
+
+@functools.lru_cache(maxsize=4096)
+def _first_word(spelling: str) -> str:
+    return spelling.split()[0].lower()
 
 
 @functools.lru_cache(maxsize=4096)

@@ -197,7 +197,7 @@ def test_the_digest_of_a_week_with_a_kpi_measured_and_a_risk_added_brings_its_ch
     assert asked.args["alt_txt"] == "Weekly digest of Churn model (churn), week to Fri 20 Nov 2026"
     [done] = slack.calls_to("files.completeUploadExternal")
     assert done.args["channel_id"] == "C-churn"
-    assert size_of(slack.uploaded[next(iter(slack.uploaded))]) == (1200, 1350)  # the KPI over the heat map
+    assert size_of(slack.uploaded[next(iter(slack.uploaded))]) == (1200, 1500)  # the KPI over the heat map
     # The next week nothing changes: the digest says so, and brings no chart.
     [quiet] = [d for d in harness.run(until=at(27, 16)) if d.to == "C-churn"]
     assert quiet.headline.startswith(

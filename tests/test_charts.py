@@ -2,6 +2,7 @@
 title and axis labels, the same bytes for the same data; the heat map puts each open risk's number in the
 cell of its probability and impact, and the portfolio each project's key in its phase and health."""
 
+import io
 import struct
 import subprocess
 import sys
@@ -10,7 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
+from PIL import Image
 from sqlmodel import Session, select
 
 from handlers import charts
@@ -27,6 +30,11 @@ def size_of(image: bytes) -> tuple[int, int]:
     assert image[12:16] == b"IHDR"
     width, height = struct.unpack(">II", image[16:24])
     return width, height
+
+
+def pixels(image: bytes) -> "np.ndarray":
+    """A PNG's RGB pixels, row by row."""
+    return np.asarray(Image.open(io.BytesIO(image)).convert("RGB"))
 
 
 def texts_of(figure) -> list[str]:
@@ -242,15 +250,37 @@ def test_the_digest_image_stacks_the_measured_kpis_over_the_heat_map(churn, data
     churn('risk add "Label noise" p=4 i=3')
     with database.session(write=False) as db:
         kpi = one_kpi(db, "Recall")
-        both = charts.digest_figure(db, project(db), measured=[kpi], risks_changed=True)
         image = charts.digest_charts(db, project(db), measured=[kpi], risks_changed=True)
         alone = charts.digest_charts(db, project(db), measured=[], risks_changed=True)
-    assert [ax.get_title(loc="left") for ax in both.axes] == [
-        "Recall — Churn model (churn)",
-        "Open risks of Churn model (churn): 1 risk",
-    ]
-    assert size_of(image) == (1200, 1350)
-    assert size_of(alone) == (1200, 750)  # one chart: the usual size
+        trend, heat_map = charts.kpi_trend(db, project(db), kpi), charts.risk_heatmap(db, project(db))
+    assert size_of(image) == (1200, 1500)
+    top, bottom = pixels(image)[:750], pixels(image)[750:]
+    assert (top == pixels(trend)).all()
+    assert (bottom == pixels(heat_map)).all()
+    assert alone == heat_map  # one chart: the heat map as it is on its own
+
+
+def test_each_heat_map_is_drawn_whole_whatever_was_drawn_before_it(churn, database, project):
+    """The heat maps share one picture of the grid: nothing of one project's stays on the next one's."""
+
+    def heat_map() -> bytes:
+        with database.session(write=False) as db:
+            return charts.risk_heatmap(db, project(db))
+
+    churn('risk add "Label noise" p=4 i=3')
+    first = heat_map()
+    churn('risk add "Vendor API deprecation" p=1 i=5')
+    churn('risk close R-1 "mitigated"')
+    second = heat_map()
+    churn('risk close R-2 "mitigated"')
+    empty = heat_map()
+    churn('risk add "Label noise again" p=4 i=3')
+    again = heat_map()
+    assert len({first, second, empty}) == 3
+    # The same title ("1 risk") and one label in the same cell, R-1 then R-3: only its digit differs.
+    rows, columns = (pixels(first) != pixels(again)).any(axis=2).nonzero()
+    assert len(rows) > 0
+    assert (rows.max() - rows.min(), columns.max() - columns.min()) < (20, 20)
 
 
 def test_text_is_drawn_as_typed_not_as_a_formula(churn, database, project):
