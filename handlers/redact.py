@@ -1,14 +1,17 @@
 """Privacy before text leaves for an LLM: e-mail addresses, people (mentions and @handles), phone numbers,
 IBANs, national identity numbers, payment card numbers and secrets are replaced with "[email]",
-"[person]", "[phone]", "[iban]", "[id]", "[card]" and "[secret]". What may still be personal but could
+"[person]", "[phone]", "[iban]", "[id]", "[card]" and "[secret]"; a caller may give people a stand-in of
+its own instead of "[person]" (handlers/summaries/pseudonyms.py numbers them, to put them back in the
+answer). What may still be personal but could
 not be told for sure (`doubtful`) keeps the text from the LLM altogether: the summary is made offline.
 
 The rules run in this order, because an earlier kind could otherwise be eaten by a later rule:
 1. the password in a URL (https://user:pass@host), before `pass@host` reads as an e-mail address;
 2. secrets with a known shape (API keys, tokens, JWTs), then "Bearer …" and password=/token=/api_key=/secret=
    values, before anything that reads digits: a token may hold a run of card-like digits;
-3. e-mail addresses, whose local part may be digits; then people, so that an address is not read as a
-   handle;
+3. e-mail addresses, whose local part may be digits; then people (Slack mentions, Teams mentions,
+   @handles, and the ids a person is written as in a command: Slack U…/W…, Teams object ids and
+   Bot Framework 29:… ids), so that an address is not read as a handle;
 4. IBANs (country code, check digits, the bank's own number; checked with mod 97 and the length of the
    country's IBAN), whose digits would otherwise read as a card or a phone number; then national identity
    numbers (US SSN, UK National Insurance, Spanish DNI/NIE with their check letter, Italian codice fiscale);
@@ -86,10 +89,16 @@ _NOT_PHONE = re.compile(
 
 
 # People: Slack mentions (<@U024BE7LH>, and <@U024BE7LH|maria.lopez> with the name), Teams mentions
-# (<at>Maria Lopez</at>) and @handles; never the @channel, @here and @everyone pings.
+# (<at>Maria Lopez</at>) and @handles, including the ids a mention becomes in a command (@U024BE7LH, a
+# Teams person's object id @6f0b3a6e-…, which may start with a digit, or a Bot Framework id @29:1AbC…);
+# never the @channel, @here and @everyone pings, nor "@10:30".
 _PERSON = re.compile(
     r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>|<at\b[^>]*>.*?</at\s*>"
-    r"|(?<![\w.@<\]/:+-])@(?!(?:channel|here|everyone)\b)[A-Za-z][\w.-]*[A-Za-z0-9_]",
+    r"|(?<![\w.@<\]/:+-])@(?:"
+    r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}(?![\w-])"  # a Teams (Entra) object id
+    r"|\d{1,2}:(?=[\w:-]*[a-z])[\w-]+(?::[\w-]+)*"  # a Bot Framework id: 29:1AbC…, 8:orgid:…
+    r"|(?!(?:channel|here|everyone)\b)[a-z](?:[\w.-]*[a-z0-9_])?"  # a handle
+    r")",
     re.IGNORECASE | re.DOTALL,
 )
 _SSN = re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")  # United States
@@ -112,15 +121,27 @@ def _national_ids(text: str) -> str:
     return _DNI.sub(_dni, text)
 
 
-def redact(text: str) -> Redacted:
+def _one_way(_mention: str) -> str:
+    return "[person]"
+
+
+def redact(text: str, person: Callable[[str], str] = _one_way) -> Redacted:
+    """`text` with personal data replaced; each mention of a person by `person(mention)`."""
     found: Counter[str] = Counter()
+    people = 0
+
+    def mentions(t: str) -> str:
+        nonlocal people
+        t, people = _PERSON.subn(lambda m: person(m.group()), t)
+        return t
+
     steps: list[tuple[str, Callable[[str], str]]] = [
         ("secret", lambda t: _URL_PASSWORD.sub(r"\1[secret]", t)),
         ("secret", lambda t: _SHAPED_SECRETS.sub("[secret]", t)),
         ("secret", lambda t: _BEARER.sub(r"\1[secret]", t)),
         ("secret", lambda t: _KEY_VALUE.sub(_key_value, t)),
         ("email", lambda t: _EMAIL.sub("[email]", t)),
-        ("person", lambda t: _PERSON.sub("[person]", t)),
+        ("person", mentions),
         ("iban", _ibans),
         ("id", _national_ids),
         ("card", lambda t: _DIGIT_RUN.sub(_cards, t)),
@@ -130,6 +151,7 @@ def redact(text: str) -> Redacted:
         before = text.count(f"[{kind}]")
         text = step(text)
         found[kind] += text.count(f"[{kind}]") - before  # each rule only adds its placeholder
+    found["person"] = people  # whatever stands for them
     return Redacted(text, {kind: n for kind, n in found.items() if n})
 
 

@@ -1,7 +1,9 @@
 """Personal data never reaches the LLM: a corpus of status texts (tests/data/pii.txt: e-mail addresses,
 phone numbers in several formats, IBANs, Luhn-valid card numbers, people named by mentions and
 @handles, national identity numbers, secrets) is posted with an LLM configured, and what the loopback
-model (tests/fake_openai.py) receives over HTTP holds none of it, in any message of any request.
+model (tests/fake_openai.py) receives over HTTP holds none of it, in any message of any request. People
+go as placeholders (tests/test_privacy_pseudonyms.py); the other ways a summary is asked for, and what
+they add to the text, are searched in tests/test_privacy_entry_points.py.
 
 Text that may hold personal data no rule can replace for sure (tests/data/pii_doubtful.txt: an address
 spelled out to dodge filters, a mistyped card number, an IBAN in lower case) is not sent at all: its
@@ -86,7 +88,7 @@ def test_a_redaction_that_fails_sends_nothing_and_summarises_offline(llm_chat, f
     def broken(_text: str) -> redaction.Redacted:
         raise RecursionError("a rule that breaks on some text")
 
-    monkeypatch.setattr("handlers.summaries.summarizer.redact", broken)
+    monkeypatch.setattr("handlers.summaries.pseudonyms.redact", broken)
     summary = summary_of(llm_chat, "Labels are late")
     assert fake.requests == []
     assert "Written by pmbot without AI" in summary

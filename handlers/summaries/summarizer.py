@@ -1,6 +1,10 @@
 """The summarizer: asks the LLM when one is configured and allowed, checks what it says, and otherwise
 (or on any failure) answers with the offline summary, saying why in the log.
 
+Each entry point builds its request from the team's words as they are; `_ask` alone makes it fit to send
+(handlers/summaries/pseudonyms.py: everything redacted, people as placeholders) and reads the people
+back into the answer before any check.
+
 Each database step is a short transaction of its own: the LLM is never called while one is open.
 """
 
@@ -8,7 +12,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -16,11 +20,12 @@ from pydantic import BaseModel, ValidationError
 from handlers.clock import Clock
 from handlers.facts import unsupported
 from handlers.glossary import Term, default_terms, find_terms, merge
-from handlers.redact import doubtful, redact
+from handlers.redact import doubtful
 from handlers.safe_output import additions, obeyed, sanitize
 from handlers.summaries import offline
 from handlers.summaries.llm import Answer, Llm, LlmError, json_object, prompt
 from handlers.summaries.model import Digest, ProjectContext, Result, Summary, T, Update
+from handlers.summaries.pseudonyms import InventedPersonError, Pseudonyms, strings
 from storage import glossary, llm, tenant_settings
 from storage.db import Database
 
@@ -34,18 +39,6 @@ def _key(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _strings(value: Any) -> Iterator[str]:
-    """Every text in the data sent to the LLM."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
 def _context_data(context: ProjectContext | None) -> dict[str, Any] | None:
     if context is None:
         return None
@@ -53,7 +46,7 @@ def _context_data(context: ProjectContext | None) -> dict[str, Any] | None:
         {"name": k.name, "baseline": k.baseline, "target": k.target, "unit": k.unit, "latest": k.latest}
         for k in context.kpis
     ]
-    return {"name": redact(context.name).text, "phase": context.phase, "success_kpis": kpis}
+    return {"name": context.name, "phase": context.phase, "success_kpis": kpis}
 
 
 def _safe(value: T, source: str) -> T:
@@ -121,7 +114,7 @@ class Summarizer:
         def data() -> dict[str, Any]:
             return {
                 "project": _context_data(context),
-                "update": {"health": update.health, "text": redact(update.text).text},
+                "update": {"health": update.health, "text": update.text},
                 "glossary": self._glossary(update.text, terms),
             }
 
@@ -142,7 +135,7 @@ class Summarizer:
                     "health": u.health,
                     "author": u.author,
                     "date": u.at.date().isoformat() if u.at else None,
-                    "text": redact(u.text).text,
+                    "text": u.text,
                 }
                 for number, u in enumerate(updates, start=1)
             ]
@@ -163,7 +156,7 @@ class Summarizer:
         terms = self.terms(tenant_id)
 
         def data() -> dict[str, Any]:
-            return {"text": redact(text).text, "glossary": self._glossary(text, terms)}
+            return {"text": text, "glossary": self._glossary(text, terms)}
 
         fallback = offline.summarize_status(Update(health="", text=text), None, terms)
         return self._ask(tenant_id, "explain-v1", data, Summary, text, fallback)
@@ -176,7 +169,7 @@ class Summarizer:
         self,
         tenant_id: str,
         version: str,
-        redacted: Callable[[], dict[str, Any]],
+        request: Callable[[], dict[str, Any]],
         shape: type[T],
         source: str,
         fallback: T,
@@ -186,16 +179,21 @@ class Summarizer:
             log.warning("offline summary used for tenant %s: %s", tenant_id, reason)
             return Result(fallback, "offline", reason)
 
-        if self.llm is None:
-            return Result(fallback, "offline", "no LLM is configured")
-        try:
-            data = redacted()
-        except Exception:  # a rule that breaks on some text: that text does not leave unredacted
+        def unredacted() -> Result[T]:  # a rule broke on some text: that text does not leave
             log.exception("redaction failed for tenant %s", tenant_id)
             return offline_because("the text could not be redacted")
-        if any(doubtful(text) for text in _strings(data)):  # the reason is logged: it names no value
+
+        if self.llm is None:
+            return Result(fallback, "offline", "no LLM is configured")
+        people = Pseudonyms()
+        try:
+            data = people.hide(request())
+        except Exception:
+            return unredacted()
+        if any(doubtful(text) for text in strings(data)):  # the reason is logged: it names no value
             return offline_because("the text may hold personal data that could not be redacted")
-        key = _key(version, self.llm.model, self.llm.language, data)
+        # The same request about other people is another request: its answer names them.
+        key = _key(version, self.llm.model, self.llm.language, data, people.people)
         with self.database.session(write=False) as db:
             if not tenant_settings.llm_enabled(db, tenant_id=tenant_id):
                 return Result(fallback, "offline", "LLM use is off for this workspace")
@@ -212,7 +210,9 @@ class Summarizer:
             if answer.problem:
                 return offline_because(answer.problem)
             try:
-                raw = shape.model_validate(json_object(answer.content))
+                raw = shape.model_validate(people.reveal(json_object(answer.content)))
+            except InventedPersonError as problem:
+                return offline_because(f"the answer names a person the data does not (“{problem}”)")
             except LlmError as problem:
                 return offline_because(str(problem))
             except ValidationError as problem:
@@ -227,7 +227,10 @@ class Summarizer:
             if not wrong:
                 self._remember(tenant_id, key, version, value)
                 return Result(value, "llm")
-            named = ", ".join(f"“{f.text}”" for f in wrong)
+            try:  # the facts, as written back in the answer, are told the model (and logged) as data is
+                named = people.hide(", ".join(f"“{f.text}”" for f in wrong))
+            except Exception:
+                return unredacted()
             feedback = (
                 f"Your previous answer contained facts that are not in the data: {named}. Answer again, using "
                 "only numbers, dates, amounts of money and names that appear in the data."
