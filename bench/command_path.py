@@ -52,7 +52,7 @@ class Size:
 
 
 FULL = Size(rounds=3, requests=1000, warmup=100)
-QUICK = Size(rounds=3, requests=100, warmup=20)
+QUICK = Size(rounds=3, requests=60, warmup=10)
 
 
 @dataclass

@@ -147,6 +147,25 @@ def test_the_home_shows_my_deliverables_overdue_first_my_risks_and_my_projects_f
     assert "churn" not in elsewhere
 
 
+def test_commands_that_end_while_a_home_is_being_published_are_covered_by_one_more_publish(server, slack):
+    write(server, slack, 'project new churn "Churn model"')
+    held = slack.hold_next("views.publish")
+    published = len(slack.calls_to("views.publish"))
+    form = slash(slack, f'risk add "Label noise" p=4 i=3 owner {ALICE}')
+    post(server, form)
+    assert answer(slack, form)["text"].startswith("✅")
+    for title in ("Drift", "Consent flags", "Vendor lock-in"):  # answered while the first publish waits
+        form = slash(slack, f'risk add "{title}" p=2 i=2 owner {ALICE}')
+        post(server, form)
+        assert answer(slack, form)["text"].startswith("✅")
+    held.set()
+    first, last = slack.wait_for("views.publish", published + 2)[published:]
+    assert "Label noise" in shown(first)
+    assert all(title in shown(last) for title in ("Label noise", "Drift", "Consent flags", "Vendor lock-in"))
+    write(server, slack, 'risk add "Later" p=1 i=1')  # one person at a time: a later command publishes again
+    assert len(slack.calls_to("views.publish")) == published + 3
+
+
 def test_an_empty_home_says_what_to_type(server, slack):
     home = shown(open_home(server, slack, home_opened(user="U0NEW")))
     assert "Nothing open. Record one in a project's channel: `/pm deliverable add" in home

@@ -46,9 +46,10 @@ def create_slack_app(settings: SlackSettings, commands: CommandService, pool: Ex
     if oauth is not None:
         app.enable_token_revocation_listeners()  # tokens_revoked, app_uninstalled: forget the workspace
     timezones = Timezones()  # one cache of users.info for every listener
-    slash.register(app, commands, pool, timezones)
-    modals.register(app, commands, pool, timezones)
-    home.register(app, commands, pool, timezones)
+    homes = home.Homes(commands, pool)
+    slash.register(app, commands, pool, timezones, homes)
+    modals.register(app, commands, pool, timezones, homes)
+    home.register(app, commands, pool, timezones, homes)
     return app
 
 

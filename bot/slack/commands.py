@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack import SLASH
 from bot.slack.files import attach
 from bot.slack.forms import buttons, result
-from bot.slack.home import publish_home
+from bot.slack.home import Homes
 from bot.slack.modals import open_for_typed
 from bot.slack.people import Timezones
 from bot.slack.render import RUN, blocks, fallback_text
@@ -107,7 +107,9 @@ async def _acknowledged(ack: AsyncAck, work: Awaitable[T]) -> T:
     return await task
 
 
-def register(app: AsyncApp, commands: CommandService, pool: Executor, timezones: Timezones) -> None:
+def register(
+    app: AsyncApp, commands: CommandService, pool: Executor, timezones: Timezones, homes: Homes
+) -> None:
     async def carry_out(command: Command, client: AsyncWebClient) -> tuple[Command, Outcome]:
         person = await timezones.profile(client, command.tenant_id, command.user_id)
         command = replace(command, user_tz=person.tz, is_admin=person.is_admin)
@@ -119,7 +121,7 @@ def register(app: AsyncApp, commands: CommandService, pool: Executor, timezones:
         """After the answer: the person's home, which may show the change, then slow work the command
         left (an LLM summary), answered through response_url too (no channel membership needed)."""
         if outcome.reply.tone is Tone.OK and not outcome.repeated:
-            await publish_home(client, commands, pool, command.tenant_id, command.user_id, command.user_tz)
+            await homes.publish(client, command.tenant_id, command.user_id, command.user_tz)
         if respond is None:  # in the App Home: commands with slow work are never clicked there
             return
         for job in outcome.later:

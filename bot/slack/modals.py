@@ -28,7 +28,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.slack import forms
-from bot.slack.home import publish_home
+from bot.slack.home import Homes
 from bot.slack.people import Timezones
 from bot.slack.render import blocks, fallback_text
 from handlers import forms as neutral
@@ -110,7 +110,9 @@ async def _say(
             log.warning("could not answer %s directly either: %s", user, problem.response.get("error"))
 
 
-def register(app: AsyncApp, commands: CommandService, pool: Executor, timezones: Timezones) -> None:
+def register(
+    app: AsyncApp, commands: CommandService, pool: Executor, timezones: Timezones, homes: Homes
+) -> None:
     @app.action(forms.OPEN_FORM)
     async def on_button(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
@@ -216,7 +218,7 @@ def register(app: AsyncApp, commands: CommandService, pool: Executor, timezones:
                     reply = outcome.reply
                     await _say(client, reply, user=user_id, metadata=metadata, public=reply.public)
         if outcome.reply.tone is Tone.OK and not outcome.repeated:
-            await publish_home(client, commands, pool, tenant_id, user_id, tz)
+            await homes.publish(client, tenant_id, user_id, tz)
         for job in outcome.later:
             follow = await asyncio.get_running_loop().run_in_executor(pool, commands.run_later, job)
             if follow is not None:
