@@ -1,23 +1,29 @@
 """The one registry of commands: matching a verb, reading its arguments, and the help built from them.
 
 A verb is declared once, with `@verb(...)` on its handler. Its usage string and docstring are the help
-text and the usage shown after bad input, so the two never drift apart.
+text and the usage shown after bad input, so the two never drift apart. Who may run it is declared there
+too (`manage`, handlers/permissions.py): the service checks it before the handler runs, `help` shows it,
+and a test holds the README's "Who may do what" to it.
 """
 
 import difflib
 import inspect
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
 from handlers.command import Context
 from handlers.errors import CommandError
+from handlers.permissions import Manage, require, who_may
 from handlers.reply import Reply
 from handlers.tokens import Token
 from handlers.values import Reader
 
 Handler = Callable[..., Reply]
+# What a managed verb's refusal says the person may not do (“Only … can <doing>”): always the same, or
+# worked out from its arguments, None when they only show (`phase` shows, `phase poc` moves).
+Doing = str | Callable[[Mapping[str, Any]], str | None]
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,27 @@ class Verb:
     options: tuple[Param, ...] = ()
     project: bool = True  # needs the channel's or the named project
     writes: bool = False
+    manage: Manage | None = None  # not for everyone: the project's owner, or the workspace's managers
+    doing: Doing = ""
+
+    def refused(self, values: Mapping[str, Any]) -> str | None:
+        """What running this verb with `values` would do that not everyone may, or None if anyone may."""
+        if self.manage is None:
+            return None
+        return self.doing(values) if callable(self.doing) else self.doing
+
+    def authorize(self, ctx: Context, values: Mapping[str, Any]) -> None:
+        """Refuse, saying who may, unless the person typing may run this verb with `values`."""
+        doing = self.refused(values)
+        if self.manage is not None and doing is not None:
+            require(ctx, self.manage, doing)
+
+    @property
+    def who_may(self) -> str | None:
+        """Who may run it, for `help`; a verb whose arguments decide says so in its docstring."""
+        if self.manage is None or callable(self.doing):
+            return None
+        return who_may(self.manage, self.doing)
 
     def bind(self, tokens: Sequence[Token], text: str, ctx: Context) -> dict[str, Any]:
         """Read `tokens` (what follows the verb) into the handler's keyword arguments."""
@@ -150,8 +177,15 @@ def verb(
     options: Sequence[Param] = (),
     project: bool = True,
     writes: bool = False,
+    manage: Manage | None = None,
+    doing: Doing = "",
 ) -> Callable[[Handler], Verb]:
-    """Declare a handler as the verb `name`; its docstring's first line is the summary in `help`."""
+    """Declare a handler as the verb `name`; its docstring's first line is the summary in `help`.
+
+    `manage` says who may run it (handlers/permissions.py), and `doing` what the refusal says they may not.
+    """
+    if (manage is None) != (not doing):
+        raise ValueError(f"verb {name!r}: `manage` and `doing` go together")
 
     def declare(handler: Handler) -> Verb:
         doc = inspect.cleandoc(handler.__doc__ or "")
@@ -166,6 +200,8 @@ def verb(
             options=tuple(options),
             project=project,
             writes=writes,
+            manage=manage,
+            doing=doing,
         )
 
     return declare

@@ -120,9 +120,12 @@ class CommandService:
         )
 
     def _run(self, verb: Verb, ctx: Context, rest: list[Token], text: str) -> Reply:
-        """Read the arguments and call the handler; bad input gets the verb's usage."""
+        """Read the arguments, check the person may run the verb with them, and call the handler; bad
+        input gets the verb's usage."""
         try:
-            return verb.handler(ctx, **verb.bind(rest, text, ctx))
+            values = verb.bind(rest, text, ctx)
+            verb.authorize(ctx, values)
+            return verb.handler(ctx, **values)
         except CommandError as problem:
             problem.usage = problem.usage or verb.usage
             raise

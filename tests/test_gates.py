@@ -192,7 +192,8 @@ def test_a_workspace_adapts_a_checklist_for_all_its_projects_and_only_its_own(ch
     assert churn("gate template reset") == "The checklists are already the ones shipped with pmbot."
 
 
-def test_template_changes_are_checked(chat, count):
+def test_template_changes_are_checked(churn, count):
+    chat = churn  # alice owns churn, so she may change the workspace's checklists
     assert chat('gate template add poc team "Again"').startswith(
         "✗ The poc checklist already has “team”; reword it with `gate template set`."
     )

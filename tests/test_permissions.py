@@ -3,12 +3,19 @@ decisions and deliverables; a project's phase, gate decisions, settings, governa
 its owner's; a risk or deliverable is changed or closed by its owner (or, when nobody in the team owns
 it, by whoever recorded it) and the project's owner; a Slack workspace admin may manage every project
 of the workspace (over HTTP, users.info says who is one); in Teams, which cannot say who owns a team,
-nobody is. A refusal says who may, and changes nothing."""
+nobody is. A refusal says who may, and changes nothing.
+
+The verbs only a project's owner may run are those declared `manage=Manage.PROJECT`; each is tested
+here, so a newly declared one fails until it has a case. The workspace's settings are in
+test_permissions_workspace.py, the README's table against the declarations in test_permissions_readme.py."""
 
 import pytest
 
 from bot.console.render import render
 from handlers.command import Command
+from handlers.commands import build_registry
+from handlers.permissions import Manage
+from handlers.registry import verb
 from storage.models import AuditEvent, Deliverable, Project, Risk
 from tests import teams_server, test_slack_http
 from tests.fake_slack import FakeSlack
@@ -23,18 +30,31 @@ connector = teams_server.connector
 WHO = "; `project churn` shows who that is."
 MOVE = "move it by hand; anyone can ask for the gate decision with `phase next`"
 GATE = "decide at its gate; anyone can see the checklist with `phase next`"
-OWNER_ONLY = [
-    ("phase poc", MOVE),
-    ("phase until in 30 days", "set the timebox of its phase"),
-    ('phase next go --accept-gaps "the pilot is small"', GATE),
-    ('phase next pivot "a smaller scope"', GATE),
-    ('phase next stop "no budget"', GATE),
-    ("settings digest mon 09:00", "change when its digest goes out"),
-    ("settings review off", "change its status review"),
-    ("governance set dpia needed", "change its governance"),
-    ('governance set ai-act high "credit scoring"', "change its governance"),
-    ("digest now", "post its digest"),
-]
+# For every verb declared `manage=Manage.PROJECT`, commands that change something and the refusal's
+# words (“Only the owner of churn can …”), as they were when each handler checked for itself.
+OWNER_ONLY: dict[str, list[tuple[str, str]]] = {
+    "phase": [("phase poc", MOVE), ("phase until in 30 days", "set the timebox of its phase")],
+    "phase next go": [('phase next go --accept-gaps "the pilot is small"', GATE)],
+    "phase next pivot": [('phase next pivot "a smaller scope"', GATE)],
+    "phase next stop": [('phase next stop "no budget"', GATE)],
+    "settings digest": [("settings digest mon 09:00", "change when its digest goes out")],
+    "settings review": [("settings review off", "change its status review")],
+    "governance set": [
+        ("governance set dpia needed", "change its governance"),
+        ('governance set ai-act high "credit scoring"', "change its governance"),
+    ],
+    "digest now": [("digest now", "post its digest")],
+}
+OWNERS_VERBS = [v for v in build_registry() if v.manage == Manage.PROJECT]
+
+
+def cases_of(verb) -> list[tuple[str, str]]:
+    """The commands that exercise `verb`; a verb newly declared the owner's fails until it has some."""
+    cases = OWNER_ONLY.get(verb.name, [])
+    assert cases, f"add a case to OWNER_ONLY for `{verb.name}`, which only a project's owner may run"
+    if not callable(verb.doing):
+        assert {doing for _, doing in cases} == {verb.doing}  # the refusal's words are the declared ones
+    return cases
 
 
 def admin(chat, user: str, text: str) -> str:
@@ -53,24 +73,67 @@ def admin(chat, user: str, text: str) -> str:
     return render(outcome.reply)
 
 
-@pytest.mark.parametrize(("text", "doing"), OWNER_ONLY)
-def test_what_is_the_owners_is_refused_to_anyone_else_saying_who_may(churn, count, text, doing):
+def test_every_case_is_of_a_verb_only_the_owner_may_run():
+    assert set(OWNER_ONLY) == {v.name for v in OWNERS_VERBS}
+
+
+@pytest.mark.parametrize("verb", OWNERS_VERBS, ids=lambda v: v.name)
+def test_what_is_the_owners_is_refused_to_anyone_else_saying_who_may(churn, count, verb):
     bob = churn.as_("bob")
-    audited = count(AuditEvent)
-    assert bob(text).splitlines()[0] == f"✗ Only the owner of churn can {doing}{WHO}"
-    assert count(AuditEvent) == audited
-    assert bob.pending == ()  # no digest posted
-    assert (
-        count(Project, phase="framing", digest_schedule="fri 16:00", review_cadence="weekly thu 15:00") == 1
+    for text, doing in cases_of(verb):
+        audited = count(AuditEvent)
+        assert bob(text).splitlines()[0] == f"✗ Only the owner of churn can {doing}{WHO}", text
+        assert count(AuditEvent) == audited
+        assert bob.pending == ()  # no digest posted
+        assert (
+            count(Project, phase="framing", digest_schedule="fri 16:00", review_cadence="weekly thu 15:00")
+            == 1
+        )
+
+
+@pytest.mark.parametrize("verb", OWNERS_VERBS, ids=lambda v: v.name)
+def test_a_workspace_admin_may_do_what_is_the_owners(churn, count, verb):
+    for text, _ in cases_of(verb):
+        audited = count(AuditEvent)
+        out = admin(churn, "dana", text)
+        assert out.startswith(("✓", "Posting the digest of churn")), out
+        assert count(AuditEvent) > audited or churn.pending
+
+
+def test_what_only_shows_stays_open_to_anyone(churn, count):
+    bob = churn.as_("bob")
+    assert bob("phase").startswith("churn is in framing")
+    assert bob("digest now portfolio") == "Posting the portfolio digest in this channel…"
+    assert bob('phase because "why not"').startswith("✗ `because` goes with a move")
+    assert count(Project, phase="framing") == 1
+
+
+@pytest.mark.parametrize("verb", [v for v in build_registry() if v.manage], ids=lambda v: v.name)
+def test_help_says_who_may_run_a_verb_not_everyone_may(chat, verb):
+    if callable(verb.doing):  # its arguments decide, so its summary says which are the owner's
+        assert "(its owner only)" in verb.summary
+    else:
+        assert f"  • {verb.who_may}" in chat(f"help {verb.name}")
+
+
+def test_a_verb_declared_for_owners_must_say_what_the_refusal_says():
+    with pytest.raises(ValueError, match="`manage` and `doing` go together"):
+        verb("frobnicate", usage="frobnicate", manage=Manage.PROJECT)
+    with pytest.raises(ValueError, match="`manage` and `doing` go together"):
+        verb("frobnicate", usage="frobnicate", doing="frobnicate it")
+
+
+def test_help_on_an_owners_verb_ends_with_who_may(chat):
+    assert chat("help settings review").endswith(
+        "  • Only the project's owner, or an admin of the workspace, can change its status review."
     )
 
 
-@pytest.mark.parametrize(("text", "doing"), OWNER_ONLY)
-def test_a_workspace_admin_may_do_what_is_the_owners(churn, count, text, doing):
-    audited = count(AuditEvent)
-    out = admin(churn, "dana", text)
-    assert out.startswith(("✓", "Posting the digest of churn")), out
-    assert count(AuditEvent) > audited or churn.pending
+def test_digest_now_without_a_project_asks_for_one(chat):
+    assert chat.as_("bob", channel="C-random")("digest now").splitlines() == [
+        "✗ This channel has no project; name one: `<key>: <command>`. `projects` lists them.",
+        "  Usage: digest now [portfolio]",
+    ]
 
 
 def test_an_admin_of_another_workspace_cannot_reach_the_project(churn):

@@ -112,8 +112,9 @@ def test_a_project_without_a_channel_is_told_its_digest_has_nowhere_to_go(paris,
     )
 
 
-def test_anyone_sets_the_portfolio_channel_from_any_channel(chat, database, count):
-    lea = chat.as_("lea", channel="C-random")  # no project here, and lea owns none
+def test_a_project_owner_sets_the_portfolio_channel_from_any_channel(chat, database, count):
+    assert chat.as_("lea", channel="C-lea")('project new lea "Lea\'s"').startswith("✓")
+    lea = chat.as_("lea", channel="C-random")  # no project here; lea owns one elsewhere
     assert lea("settings portfolio-channel <#C0PORTF|ai-portfolio>").splitlines() == [
         "✓ The portfolio digest will be posted in #ai-portfolio each week",
         "  pmbot must be a member of that channel to post there.",
@@ -139,7 +140,8 @@ def test_anyone_sets_the_portfolio_channel_from_any_channel(chat, database, coun
     assert count(AuditEvent, action="settings.portfolio_channel") == 3
 
 
-def test_the_llm_setting_keeps_working_beside_the_others(chat, database):
+def test_the_llm_setting_keeps_working_beside_the_others(churn, database):
+    chat = churn  # alice owns churn, so she may change the workspace's settings
     chat("settings portfolio-channel #leadership")
     assert chat("settings llm off").startswith("✓ This workspace will not send text to any LLM")
     with database.session(write=False) as db:

@@ -5,16 +5,18 @@ transaction (handlers/later.py), and follows the reply: to the asker only for a 
 when posted.
 """
 
+from collections.abc import Mapping
 from dataclasses import replace
 from enum import StrEnum
 from functools import partial
+from typing import Any
 
 from handlers.command import Context
 from handlers.commands.schedule import every, no_home
 from handlers.digest import portfolio_digest, project_digest
 from handlers.errors import CommandError
 from handlers.later import Services
-from handlers.permissions import require_owner
+from handlers.permissions import Manage
 from handlers.registry import Param, verb
 from handlers.reply import Code, Line, Reply, line
 from handlers.values import choice
@@ -55,7 +57,20 @@ def digest_preview(ctx: Context, *, scope: str | None = None) -> Reply:
     return Reply(headline=line(f"Preparing your preview of the digest of {project.key}…"))
 
 
-@verb("digest now", usage="digest now [portfolio]", args=[SCOPE], project=False, writes=True)
+def _posts_the_projects(values: Mapping[str, Any]) -> str | None:
+    """`digest now` posts in the project's name (its owner's to do); `digest now portfolio` anyone may."""
+    return None if values.get("scope") == Scope.PORTFOLIO else "post its digest"
+
+
+@verb(
+    "digest now",
+    usage="digest now [portfolio]",
+    args=[SCOPE],
+    project=False,
+    writes=True,
+    manage=Manage.PROJECT,
+    doing=_posts_the_projects,
+)
 def digest_now(ctx: Context, *, scope: str | None = None) -> Reply:
     """Post the digest in this channel now: the project's (its owner only), or with `portfolio` the portfolio's.
 
@@ -65,7 +80,6 @@ def digest_now(ctx: Context, *, scope: str | None = None) -> Reply:
         ctx.later.append(partial(_portfolio_job, tenant_id=ctx.tenant_id, preview=None))
         return Reply(headline=line("Posting the portfolio digest in this channel…"))
     project = _the_project(ctx, "digest now")
-    require_owner(ctx, project, "post its digest")
     assert project.id is not None
     ctx.later.append(partial(_project_job, tenant_id=ctx.tenant_id, project_id=project.id, preview=None))
     return Reply(headline=line(f"Posting the digest of {project.key} in this channel…"))

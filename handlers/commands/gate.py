@@ -7,6 +7,7 @@ from handlers import gates, lifecycle
 from handlers.command import Context
 from handlers.errors import CommandError
 from handlers.gates import Item
+from handlers.permissions import Manage
 from handlers.registry import Param, verb
 from handlers.reply import Code, Field, Line, Reply, Section, Tone, line
 from handlers.values import choice, text_for
@@ -155,7 +156,9 @@ def _when_done(project: Project, found: Sequence[gates.State]) -> tuple[Line, ..
     return (line("Every item is checked: decide at the gate with ", Code(f"{project.key}: phase next")),)
 
 
-# The workspace's own checklists
+# The workspace's own checklists: anyone may read them; changing them is the workspace managers'
+
+TEMPLATES = "change the workspace's gate checklists"
 
 
 @verb("gate template", usage="gate template [<phase>]", args=[Param("phase", gate_phase)], project=False)
@@ -225,6 +228,8 @@ def _changed(headline: str, phase: str, items: Sequence[Item]) -> Reply:
     args=[PHASE, ITEM, TEXT],
     project=False,
     writes=True,
+    manage=Manage.TENANT,
+    doing=TEMPLATES,
 )
 def gate_template_set(ctx: Context, *, phase: str, item: str, text: str) -> Reply:
     """Reword an item of a phase's checklist for the whole workspace; it still ticks itself as before."""
@@ -241,6 +246,8 @@ def gate_template_set(ctx: Context, *, phase: str, item: str, text: str) -> Repl
     args=[PHASE, ITEM, TEXT],
     project=False,
     writes=True,
+    manage=Manage.TENANT,
+    doing=TEMPLATES,
 )
 def gate_template_add(ctx: Context, *, phase: str, item: str, text: str) -> Reply:
     """Add an item to a phase's checklist for the whole workspace; it is ticked by hand."""
@@ -258,6 +265,8 @@ def gate_template_add(ctx: Context, *, phase: str, item: str, text: str) -> Repl
     args=[PHASE, ITEM],
     project=False,
     writes=True,
+    manage=Manage.TENANT,
+    doing=TEMPLATES,
 )
 def gate_template_remove(ctx: Context, *, phase: str, item: str) -> Reply:
     """Remove an item from a phase's checklist for the whole workspace; ticks already made are kept."""
@@ -273,6 +282,8 @@ def gate_template_remove(ctx: Context, *, phase: str, item: str) -> Reply:
     args=[Param("phase", gate_phase)],
     project=False,
     writes=True,
+    manage=Manage.TENANT,
+    doing=TEMPLATES,
 )
 def gate_template_reset(ctx: Context, *, phase: str | None = None) -> Reply:
     """Go back to the checklists shipped with pmbot: one phase's, or all of them."""

@@ -7,7 +7,7 @@ from typing import Any
 from handlers import governance, lifecycle, lifecycle_warnings, show
 from handlers.command import Context
 from handlers.errors import CommandError
-from handlers.permissions import require_owner
+from handlers.permissions import Manage
 from handlers.registry import Param, verb
 from handlers.reply import Code, Field, Reply, Tone, line
 from handlers.values import choice, person, text, text_for, web_link
@@ -66,6 +66,8 @@ def governance_show(ctx: Context) -> Reply:
         Param("detail", text, greedy=True),
     ],
     writes=True,
+    manage=Manage.PROJECT,
+    doing="change its governance",
 )
 def governance_set(ctx: Context, *, field: str, value: str, detail: str | None = None) -> Reply:
     """Record a field of the project's governance: its sponsor, EU AI Act class and why, GDPR, processors, model documentation.
@@ -73,7 +75,6 @@ def governance_set(ctx: Context, *, field: str, value: str, detail: str | None =
     Fields: `sponsor @user` (who owns the business outcome), `ai-act <minimal|limited|high|unacceptable|unassessed> "<why>"` (the EU AI Act risk class, with the reason), `personal-data yes|no ["<categories>"]`, `categories "<text>"`, `lawful-basis <consent|contract|legal-obligation|vital-interests|public-task|legitimate-interests>`, `dpia <not-needed|needed|done>`, `processors "<vendors>"`, `model-doc <link>`.
     """
     project = ctx.project
-    require_owner(ctx, project, "change its governance")
     changes = _changes(ctx, Topic(field), value, detail)
     records.update(ctx.db, project=project, changes=changes, actor_id=ctx.actor, now=ctx.now)
     if "sponsor_id" in changes:

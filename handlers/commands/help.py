@@ -28,7 +28,8 @@ def help_verb(registry: Registry) -> Verb:
         return Reply(
             headline=line(f"help {topic}"),
             sections=tuple(
-                Section(v.usage, tuple(line(p) for p in (v.summary, v.details) if p)) for v in family
+                Section(v.usage, tuple(line(p) for p in (v.summary, v.details, v.who_may) if p))
+                for v in family
             ),
         )
 

@@ -3,6 +3,7 @@
 from enum import StrEnum
 
 from handlers.command import Context
+from handlers.permissions import Manage
 from handlers.registry import Param, verb
 from handlers.reply import Reply, Section, Tone, line
 from handlers.values import choice
@@ -20,11 +21,13 @@ class Switch(StrEnum):
     args=[Param("switch", choice(Switch, "setting"), required=True)],
     project=False,
     writes=True,
+    manage=Manage.TENANT,
+    doing="change whether this workspace's text may be sent to the LLM",
 )
 def settings_llm(ctx: Context, *, switch: str) -> Reply:
     """Allow or forbid sending this workspace's text to the LLM; when off, summaries are made offline.
 
-    Before any text leaves, e-mail addresses, phone numbers, IBANs, card numbers and secrets are removed.
+    Before any text leaves, e-mail addresses, phone numbers, IBANs, identity and card numbers and secrets are removed, and people are sent as placeholders.
     """
     tenant_settings.set_llm_enabled(
         ctx.db, tenant_id=ctx.tenant_id, enabled=switch == Switch.ON, actor_id=ctx.actor, now=ctx.now

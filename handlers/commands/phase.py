@@ -2,14 +2,16 @@
 gates between them: go on, pivot within the phase, or stop, each recorded as a decision
 (handlers/gate_decisions.py)."""
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from handlers import gates, lifecycle
 from handlers.command import Context
 from handlers.dates import DATE_WORDS
 from handlers.errors import CommandError
 from handlers.gate_decisions import Move, decide, following, is_backwards, phase_line
-from handlers.permissions import require_owner
+from handlers.permissions import Manage
 from handlers.registry import Param, verb
 from handlers.reply import Action, Code, Field, Reply, Section, Tone, line
 from handlers.values import choice, future_date, text, text_for
@@ -19,6 +21,7 @@ from storage.vocab import Gate, Phase
 
 UNTIL = Param("until", future_date, words=DATE_WORDS)
 AT_THE_GATE = "decide at its gate; anyone can see the checklist with `phase next`"
+MOVE = "move it by hand; anyone can ask for the gate decision with `phase next`"
 
 
 def _open(ctx: Context) -> Project:
@@ -32,12 +35,21 @@ def _open(ctx: Context) -> Project:
     return project
 
 
+def _changes(values: Mapping[str, Any]) -> str | None:
+    """What `phase` changes with these arguments: the phase, its timebox, or nothing (it shows)."""
+    if values.get("to") is not None:
+        return MOVE
+    return "set the timebox of its phase" if values.get("until") is not None else None
+
+
 @verb(
     "phase",
     usage='phase [<phase>] [until <date>] [because "<why>"]',
     args=[Param("to", choice(Phase, "phase"))],
     options=[UNTIL, Param("because", text)],
     writes=True,
+    manage=Manage.PROJECT,
+    doing=_changes,
 )
 def phase(
     ctx: Context, *, to: str | None = None, until: date | None = None, because: str | None = None
@@ -57,7 +69,6 @@ def phase(
         raise CommandError(f"{project.key} is already in {to}.")
     if to == Phase.CLOSED and until is not None:
         raise CommandError("A closed project has no timebox; leave `until` out.", param="until")
-    require_owner(ctx, project, "move it by hand; anyone can ask for the gate decision with `phase next`")
     if is_backwards(project.phase, to):
         if because is None and project.phase == Phase.CLOSED:
             raise CommandError(
@@ -93,7 +104,6 @@ def _show(ctx: Context) -> Reply:
 
 def _timebox(ctx: Context, until: date) -> Reply:
     project = _open(ctx)
-    require_owner(ctx, project, "set the timebox of its phase")
     before = projects.set_timebox(ctx.db, project=project, until=until, actor_id=ctx.actor, now=ctx.now)
     was = f" (was {before:%a %d %b %Y})" if before else ""
     return Reply(
@@ -142,6 +152,8 @@ def phase_next(ctx: Context) -> Reply:
     args=[Param("why", text_for(Decision, "title"), greedy=True)],
     options=[UNTIL, Param("--accept-gaps", text, key="accept_gaps")],
     writes=True,
+    manage=Manage.PROJECT,
+    doing=AT_THE_GATE,
 )
 def phase_next_go(
     ctx: Context, *, why: str | None = None, until: date | None = None, accept_gaps: str | None = None
@@ -151,7 +163,6 @@ def phase_next_go(
     Items not checked stop it unless `--accept-gaps "<why>"` says why going on is right anyway; the gaps are then written into the decision. `until <date>` sets the next phase's timebox.
     """
     project = _open(ctx)
-    require_owner(ctx, project, AT_THE_GATE)
     after = following(project.phase)
     assert after is not None
     return decide(ctx, Move(Gate.GO, after, note=why, accepted=accept_gaps, until=until))
@@ -163,11 +174,12 @@ def phase_next_go(
     args=[Param("what changes", text, required=True, greedy=True, key="what")],
     options=[UNTIL],
     writes=True,
+    manage=Manage.PROJECT,
+    doing=AT_THE_GATE,
 )
 def phase_next_pivot(ctx: Context, *, what: str, until: date | None = None) -> Reply:
     """Change course and stay in the phase, recorded as a decision; `until <date>` sets a new timebox."""
     project = _open(ctx)
-    require_owner(ctx, project, AT_THE_GATE)
     return decide(ctx, Move(Gate.PIVOT, project.phase, note=what, until=until))
 
 
@@ -176,8 +188,10 @@ def phase_next_pivot(ctx: Context, *, what: str, until: date | None = None) -> R
     usage='phase next stop "<why>"',
     args=[Param("why", text, required=True, greedy=True)],
     writes=True,
+    manage=Manage.PROJECT,
+    doing=AT_THE_GATE,
 )
 def phase_next_stop(ctx: Context, *, why: str) -> Reply:
     """Stop the project: it is closed, and the decision keeps why, with the checklist and KPIs of this moment."""
-    require_owner(ctx, _open(ctx), AT_THE_GATE)
+    _open(ctx)  # a closed project has no gate
     return decide(ctx, Move(Gate.STOP, Phase.CLOSED, note=why))

@@ -7,7 +7,7 @@ from handlers import show
 from handlers.clock import first_zone
 from handlers.command import Context
 from handlers.errors import CommandError
-from handlers.permissions import require_owner
+from handlers.permissions import Manage
 from handlers.registry import Param, verb
 from handlers.reply import Code, Field, Line, Reply, Tone, line
 from handlers.values import Channel, channel, weekly
@@ -43,6 +43,8 @@ def no_home(project: Project) -> Line:
     usage="settings digest <day> <hh:mm>",
     args=[Param("day and time", weekly, required=True, rest=True, key="when")],
     writes=True,
+    manage=Manage.PROJECT,
+    doing="change when its digest goes out",
 )
 def settings_digest(ctx: Context, *, when: Weekly) -> Reply:
     """Set when the project's weekly digest is posted in its channel, in the project's timezone.
@@ -50,7 +52,6 @@ def settings_digest(ctx: Context, *, when: Weekly) -> Reply:
     It goes out every Friday at 16:00 unless you choose another time; `digest preview` shows it now.
     """
     project = ctx.project
-    require_owner(ctx, project, "change when its digest goes out")
     if parse_weekly(project.digest_schedule) == when:
         return Reply(headline=line(f"The digest of {project.key} already goes out {every(when)}."))
     projects.set_digest_schedule(ctx.db, project=project, when=str(when), actor_id=ctx.actor, now=ctx.now)
@@ -76,6 +77,8 @@ def _weekly_or_off(raw: str, ctx: Context) -> Weekly | None:
     usage="settings review <day> <hh:mm>|off",
     args=[Param("day and time", _weekly_or_off, required=True, rest=True, key="when")],
     writes=True,
+    manage=Manage.PROJECT,
+    doing="change its status review",
 )
 def settings_review(ctx: Context, *, when: Weekly | None) -> Reply:
     """Set when the project's status review falls due each week, in its timezone; `off` stops review reminders.
@@ -83,7 +86,6 @@ def settings_review(ctx: Context, *, when: Weekly | None) -> Reply:
     When a review is due and nobody posted a status since the last one, the owner is reminded. Reviews fall due every Thursday at 15:00 unless you choose another time.
     """
     project = ctx.project
-    require_owner(ctx, project, "change its status review")
     cadence = OFF if when is None else f"weekly {when}"
     if _same(project.review_cadence, cadence):
         return Reply(headline=line(f"Status reviews of {project.key} are already {_review(when)}."))
@@ -121,6 +123,8 @@ def _channel_or_off(raw: str, ctx: Context) -> Channel | None:
     args=[Param("channel", _channel_or_off, required=True)],
     project=False,
     writes=True,
+    manage=Manage.TENANT,
+    doing="choose where the portfolio digest is posted",
 )
 def settings_portfolio_channel(ctx: Context, *, channel: Channel | None) -> Reply:
     """Choose the channel where the weekly portfolio digest of every open project is posted; `off` stops it."""
