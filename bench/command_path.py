@@ -265,8 +265,12 @@ def run(workdir: Path, *, quick: bool) -> list[Result]:
             "summaries arrived ÷ status updates", summarised / max(1, slow_statuses), 1.0, at_least=True
         )
         two_result.target("peak memory ÷ benchmark 1's", max(watch.rss) / rss_one, 1.2, "×")
-        # The pool grows to PMBOT_WORKERS threads and no further, however many summaries wait.
-        two_result.target("peak threads (pool of 8 + loop and SDK threads)", max(watch.threads), WORKERS + 4)
+        # Each pool (commands, summaries) grows to PMBOT_WORKERS threads and no further, however many wait.
+        two_result.target(
+            "peak threads (pools of 8 for commands and summaries, + loop and SDK threads)",
+            max(watch.threads),
+            2 * WORKERS + 4,
+        )
         del loaded_at
     finally:
         stop(pmbot)

@@ -14,6 +14,7 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.app import App
+from bot.later import Later
 from bot.links import warn_if_ephemeral
 from bot.notifiers import ByTenant
 from bot.slack.app import create_slack_app, workspace_clients
@@ -66,6 +67,7 @@ class Running:
     port: int
     runner: web.AppRunner
     pool: ThreadPoolExecutor
+    later: Later
     socket_mode: AsyncSocketModeHandler | None
     scheduler: Scheduler | None
     notifier: Notifier | None  # what the scheduler sends through, whether it runs or not
@@ -77,6 +79,7 @@ class Running:
             await self.socket_mode.close_async()  # type: ignore[no-untyped-call]
         await self.runner.cleanup()
         await _settle()
+        self.later.shutdown()
         self.pool.shutdown(wait=True)
 
 
@@ -89,7 +92,7 @@ async def _settle(timeout: float = 10) -> None:
 
 
 def _teams(
-    app: App, pool: ThreadPoolExecutor, *, insecure_local: bool, credentials: Credentials | None
+    app: App, pool: ThreadPoolExecutor, later: Later, *, insecure_local: bool, credentials: Credentials | None
 ) -> TeamsApp | None:
     settings = app.settings.teams
     if not (settings.configured or insecure_local):
@@ -103,7 +106,7 @@ def _teams(
             "MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD.",
             MESSAGES_PATH,
         )
-    return create_teams_app(settings, app.commands, pool, credentials=credentials)
+    return create_teams_app(settings, app.commands, pool, later, credentials=credentials)
 
 
 def _notifier(slack: AsyncApp | None, teams: TeamsApp | None) -> Notifier | None:
@@ -129,9 +132,10 @@ async def start(
     settings = app.settings
     warn_if_ephemeral(settings)
     pool = ThreadPoolExecutor(max_workers=settings.core.workers, thread_name_prefix="pmbot-worker")
-    teams = _teams(app, pool, insecure_local=insecure_local, credentials=teams_credentials)
+    later = Later(app.commands, workers=settings.core.workers)
+    teams = _teams(app, pool, later, insecure_local=insecure_local, credentials=teams_credentials)
     mode = settings.slack.mode
-    slack = create_slack_app(settings.slack, app.commands, pool) if mode else None
+    slack = create_slack_app(settings.slack, app.commands, pool, later) if mode else None
     web_app = create_web_app(
         slack=slack if mode in ("http", "oauth") else None,
         teams=teams,
@@ -167,6 +171,7 @@ async def start(
         port=bound,
         runner=runner,
         pool=pool,
+        later=later,
         socket_mode=socket_mode,
         scheduler=scheduler,
         notifier=notifier,

@@ -40,6 +40,12 @@ class FakeOpenAI(Loopback):
     unsupported_formats: set[str] = field(default_factory=set)
     requests: list[dict[str, Any]] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)  # Azure puts the deployment and API version here
+    arrived: threading.Condition = field(default_factory=threading.Condition)
+
+    def wait_for_requests(self, count: int, timeout: float = 10) -> bool:
+        """Block until `count` requests arrived (woken by each arrival, no polling)."""
+        with self.arrived:
+            return self.arrived.wait_for(lambda: len(self.requests) >= count, timeout=timeout)
 
     def start(self) -> "FakeOpenAI":
         fake = self
@@ -47,8 +53,10 @@ class FakeOpenAI(Loopback):
         class Handler(JsonHandler):
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                fake.requests.append(body)
-                fake.paths.append(self.path)
+                with fake.arrived:
+                    fake.requests.append(body)
+                    fake.paths.append(self.path)
+                    fake.arrived.notify_all()
                 if not self.path.split("?")[0].endswith("/chat/completions"):
                     return self.send_json(
                         404, {"error": {"message": "not found", "type": "invalid_request_error"}}

@@ -46,10 +46,10 @@ def faults() -> list:
     ]
 
 
-def llm_settings(fake: FakeOpenAI) -> LlmSettings:
+def llm_settings(fake: FakeOpenAI, timeout: float = TIMEOUT) -> LlmSettings:
     """pmbot's settings for the model: a short timeout, and the default one retry."""
     return LlmSettings.model_validate(
-        {"OPENAI_BASE_URL": fake.url, "PMBOT_LLM_TIMEOUT": str(TIMEOUT), "PMBOT_LLM_RETRIES": "1"}
+        {"OPENAI_BASE_URL": fake.url, "PMBOT_LLM_TIMEOUT": str(timeout), "PMBOT_LLM_RETRIES": "1"}
     )
 
 
@@ -62,13 +62,23 @@ def llm() -> Iterator[FakeOpenAI]:
 
 @pytest.fixture
 def server(database, llm) -> Iterator[tuple[Server, FakeSlack]]:
+    yield from _server(database, llm, TIMEOUT)
+
+
+@pytest.fixture
+def patient_server(database, llm) -> Iterator[tuple[Server, FakeSlack]]:
+    """A server that waits 30 s for the model: summaries keep waiting while a test looks."""
+    yield from _server(database, llm, 30)
+
+
+def _server(database, llm, timeout: float) -> Iterator[tuple[Server, FakeSlack]]:
     slack = FakeSlack().start()
     settings = Settings(
         core=CoreSettings.model_validate({}),
         storage=StorageSettings.model_validate(
             {"DATABASE_URL": database.engine.url.render_as_string(hide_password=False)}
         ),
-        llm=llm_settings(llm),
+        llm=llm_settings(llm, timeout),
         scheduler=QUIET_SCHEDULER,
         slack=SlackSettings.model_validate(
             {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack.api_url}
@@ -113,6 +123,28 @@ def test_through_slack_the_answer_comes_before_the_model_and_the_summary_is_offl
         assert fact in summary
     with database.session(write=False) as db:
         assert db.get(StatusUpdate, 1).summary_source == "offline"
+
+
+def test_summaries_waiting_on_a_slow_model_hold_up_no_other_command(patient_server, llm):
+    """As many summaries as pmbot has workers (8) wait on the model: the next command is answered all
+    the same, because summaries run on a pool of their own (bot/later.py)."""
+    server, slack = patient_server
+    _, name = send(server, slack, 'project new churn "Churn model"')
+    assert slack.wait_for_response(name)
+    model = threading.Event()
+    llm.default = replace(llm.default, hold=model)
+    try:
+        statuses = [send(server, slack, f'status on-track "Week {n}: labels done"')[1] for n in range(8)]
+        assert all(slack.wait_for_response(name) for name in statuses)
+        assert llm.wait_for_requests(8)  # every summary is waiting on the model
+        _, risks = send(server, slack, "risks")
+        assert slack.wait_for_response(risks)
+        assert slack.responses(risks)[0]["text"].startswith("churn has no open risks")
+        # Answered while every summary still waits on the model.
+        assert [len(slack.responses(name)) for name in statuses] == [1] * 8
+    finally:
+        model.set()
+    assert all(slack.wait_for_response(name, count=2) for name in statuses)  # then every summary
 
 
 FRIDAY_16 = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)

@@ -11,6 +11,7 @@ from slack_sdk.oauth import OAuthStateUtils
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine
 
+from bot.later import Later
 from bot.settings import SlackSettings
 from bot.slack import BOT_SCOPES, home, modals
 from bot.slack import commands as slash
@@ -23,7 +24,9 @@ INSTALL_PATH = "/slack/install"  # OAuth: the page with the "Add to Slack" butto
 REDIRECT_PATH = "/slack/oauth_redirect"  # OAuth: where Slack sends the installer back
 
 
-def create_slack_app(settings: SlackSettings, commands: CommandService, pool: Executor) -> AsyncApp:
+def create_slack_app(
+    settings: SlackSettings, commands: CommandService, pool: Executor, later: Later
+) -> AsyncApp:
     """Socket Mode needs no signing secret (Slack's own connection authenticates); HTTP mode verifies it.
 
     In OAuth mode (several workspaces) there is no bot token of our own: each request is authorized with
@@ -47,8 +50,8 @@ def create_slack_app(settings: SlackSettings, commands: CommandService, pool: Ex
         app.enable_token_revocation_listeners()  # tokens_revoked, app_uninstalled: forget the workspace
     timezones = Timezones()  # one cache of users.info for every listener
     homes = home.Homes(commands, pool)
-    slash.register(app, commands, pool, timezones, homes)
-    modals.register(app, commands, pool, timezones, homes)
+    slash.register(app, commands, pool, timezones, homes, later)
+    modals.register(app, commands, pool, timezones, homes, later)
     home.register(app, commands, pool, timezones, homes)
     return app
 

@@ -22,6 +22,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.later import Later
 from bot.slack import SLASH
 from bot.slack.files import attach
 from bot.slack.forms import buttons, result
@@ -108,7 +109,12 @@ async def _acknowledged(ack: AsyncAck, work: Awaitable[T]) -> T:
 
 
 def register(
-    app: AsyncApp, commands: CommandService, pool: Executor, timezones: Timezones, homes: Homes
+    app: AsyncApp,
+    commands: CommandService,
+    pool: Executor,
+    timezones: Timezones,
+    homes: Homes,
+    later: Later,
 ) -> None:
     async def carry_out(command: Command, client: AsyncWebClient) -> tuple[Command, Outcome]:
         person = await timezones.profile(client, command.tenant_id, command.user_id)
@@ -125,7 +131,7 @@ def register(
         if respond is None:  # in the App Home: commands with slow work are never clicked there
             return
         for job in outcome.later:
-            follow = await asyncio.get_running_loop().run_in_executor(pool, commands.run_later, job)
+            follow = await later.run(job)
             if follow is not None:
                 await _respond(respond, follow)  # a summary is public, a digest preview is not
                 await attach(client, follow, channel=command.channel_id, respond=respond)  # a digest's charts

@@ -27,6 +27,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.later import Later
 from bot.slack import forms
 from bot.slack.home import Homes
 from bot.slack.people import Timezones
@@ -111,7 +112,12 @@ async def _say(
 
 
 def register(
-    app: AsyncApp, commands: CommandService, pool: Executor, timezones: Timezones, homes: Homes
+    app: AsyncApp,
+    commands: CommandService,
+    pool: Executor,
+    timezones: Timezones,
+    homes: Homes,
+    later: Later,
 ) -> None:
     @app.action(forms.OPEN_FORM)
     async def on_button(
@@ -220,7 +226,7 @@ def register(
         if outcome.reply.tone is Tone.OK and not outcome.repeated:
             await homes.publish(client, tenant_id, user_id, tz)
         for job in outcome.later:
-            follow = await asyncio.get_running_loop().run_in_executor(pool, commands.run_later, job)
+            follow = await later.run(job)
             if follow is not None:
                 await _say(client, follow, user=user_id, metadata=metadata, public=follow.public)
 

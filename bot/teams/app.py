@@ -13,6 +13,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 from botframework.connector.auth import BotFrameworkAuthentication, ServiceClientCredentialsFactory
 
+from bot.later import Later
 from bot.settings import TeamsSettings
 from bot.teams.auth import RefusedError, authenticate, create_authentication
 from bot.teams.bot import PmBot, on_turn_error
@@ -66,6 +67,7 @@ def create_teams_app(
     settings: TeamsSettings,
     commands: CommandService,
     pool: Executor,
+    later: Later,
     *,
     credentials: Credentials | None = None,
 ) -> TeamsApp:
@@ -75,7 +77,7 @@ def create_teams_app(
     adapter = CloudAdapter(authentication)
     adapter.on_turn_error = on_turn_error
     references = References(commands.database, pool, commands.clock)
-    bot = PmBot(commands, pool, app_id=settings.app_id, people=People(), references=references)
+    bot = PmBot(commands, pool, later, app_id=settings.app_id, people=People(), references=references)
     notifier = TeamsNotifier(bot, adapter, references, commands.database, pool)
     bot.notifier = notifier  # replies for a person's direct messages go through it
     return TeamsApp(authentication=authentication, adapter=adapter, bot=bot, notifier=notifier)

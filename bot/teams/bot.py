@@ -30,6 +30,7 @@ from botbuilder.schema import (
     ConversationReference,
 )
 
+from bot.later import Later
 from bot.teams import activities as read
 from bot.teams import cards, forms
 from bot.teams.people import People
@@ -66,6 +67,7 @@ class PmBot(TeamsActivityHandler):  # type: ignore[misc]  # the SDK is untyped
         self,
         commands: CommandService,
         pool: Executor,
+        later: Later,
         *,
         app_id: str | None,
         people: People,
@@ -74,6 +76,7 @@ class PmBot(TeamsActivityHandler):  # type: ignore[misc]  # the SDK is untyped
         super().__init__()
         self.commands = commands
         self.pool = pool
+        self.later = later
         self.app_id = app_id or ""
         self.people = people
         self.references = references
@@ -279,7 +282,7 @@ class PmBot(TeamsActivityHandler):  # type: ignore[misc]  # the SDK is untyped
         self, adapter: BotAdapter, reference: ConversationReference, tenant_id: str, jobs: tuple[Job, ...]
     ) -> None:
         for job in jobs:
-            reply = await asyncio.get_running_loop().run_in_executor(self.pool, self.commands.run_later, job)
+            reply = await self.later.run(job)
             if reply is None:
                 continue
             try:
