@@ -11,16 +11,11 @@ as placeholders only.
 
 import json
 import re
-from collections.abc import Iterator
 
-import openai
 import pytest
 
-from handlers.commands import build_registry
-from handlers.service import CommandService
-from handlers.summaries.llm import Llm
 from handlers.summaries.pseudonyms import strings
-from handlers.summaries.summarizer import Summarizer
+from tests import llm_chat as with_llm
 from tests.fake_openai import FakeOpenAI
 from tests.test_privacy_redaction import CORPUS
 
@@ -44,23 +39,14 @@ PRIVATE = sorted(
     {value for _, *values in CORPUS for value in values} | {value for _, value in SETUP} | set(AUTHORS)
 )
 
-
-@pytest.fixture
-def fake() -> Iterator[FakeOpenAI]:
-    server = FakeOpenAI().start()
-    yield server
-    server.stop()
+fake = with_llm.fake  # a fixture: pytest finds it in this module's namespace
 
 
 @pytest.fixture
 def chats(database, clock, chat_for, fake):
     """A chat per author, in the channel of project churn, with an LLM configured."""
-    client = openai.OpenAI(base_url=fake.url, api_key="sk-test", max_retries=0, timeout=10)
-    summarizer = Summarizer(database=database, llm=Llm(client, model="m", language="English"), clock=clock)
-    chat = chat_for(
-        CommandService(database=database, registry=build_registry(), clock=clock, summarizer=summarizer)
-    )
-    for command, _ in SETUP:
+    chat = with_llm.chat_with_llm(database, clock, chat_for, fake, project=SETUP[0][0])
+    for command, _ in SETUP[1:]:
         assert chat(command).startswith("✓"), command
     return [chat.as_(author) for author in AUTHORS]
 

@@ -7,22 +7,19 @@ for whom; each test also reads that from the request the model received.
 """
 
 import json
-from collections.abc import Iterator
 
-import openai
 import pytest
 
-from handlers.commands import build_registry
 from handlers.redact import redact
-from handlers.service import CommandService
-from handlers.summaries.llm import Llm
-from handlers.summaries.summarizer import Summarizer
+from tests import llm_chat as with_llm
 from tests.fake_openai import FakeOpenAI, answer
 
 ALICE, BOB = "U0ALICE01", "U0BOBBY02"
 TEAMS_ALICE = "6f0b3a6e-1234-4f1c-9a1d-0123456789ab"  # how a Teams mention reads in a command
 AI = "Written by an AI model"
 OFFLINE = "Written by pmbot without AI"
+
+fake = with_llm.fake  # a fixture: pytest finds it in this module's namespace
 
 
 def summary(text: str, asks: tuple[str, ...] = ()) -> dict:
@@ -35,21 +32,9 @@ def summary(text: str, asks: tuple[str, ...] = ()) -> dict:
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeOpenAI]:
-    server = FakeOpenAI().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def chat(database, clock, chat_for, fake):
     """@carol in the channel of project churn, with an LLM configured."""
-    client = openai.OpenAI(base_url=fake.url, api_key="sk-test", max_retries=0, timeout=10)
-    summarizer = Summarizer(database=database, llm=Llm(client, model="m", language="English"), clock=clock)
-    chat = chat_for(
-        CommandService(database=database, registry=build_registry(), clock=clock, summarizer=summarizer)
-    )
-    assert chat('project new churn "Churn model"').startswith("✓")
+    chat = with_llm.chat_with_llm(database, clock, chat_for, fake)
     return chat.as_("U0CAROL03")
 
 

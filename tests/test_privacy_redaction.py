@@ -10,20 +10,16 @@ spelled out to dodge filters, a mistyped card number, an IBAN in lower case) is 
 summary is made offline. So is text whose redaction fails.
 """
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import openai
 import pytest
 
 from handlers import redact as redaction
-from handlers.commands import build_registry
-from handlers.service import CommandService
-from handlers.summaries.llm import Llm
-from handlers.summaries.summarizer import Summarizer
-from tests.fake_openai import FakeOpenAI
+from tests import llm_chat as with_llm
 
 DATA = Path(__file__).parent / "data"
+
+fake = with_llm.fake  # a fixture: pytest finds it in this module's namespace
 
 
 def lines(name: str) -> list[str]:
@@ -36,20 +32,8 @@ DOUBTFUL = lines("pii_doubtful.txt")
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeOpenAI]:
-    server = FakeOpenAI().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def llm_chat(database, clock, chat_for, fake):
-    client = openai.OpenAI(base_url=fake.url, api_key="sk-test", max_retries=0, timeout=10)
-    summarizer = Summarizer(database=database, llm=Llm(client, model="m", language="English"), clock=clock)
-    chat = chat_for(
-        CommandService(database=database, registry=build_registry(), clock=clock, summarizer=summarizer)
-    )
-    assert chat('project new churn "Churn model"').startswith("✓")
+    chat = with_llm.chat_with_llm(database, clock, chat_for, fake)
     return chat
 
 
