@@ -66,7 +66,7 @@ def project_digest(services: Services, *, tenant_id: str, project_id: int, now: 
                 aside.submit(
                     services.summarizer.updates, tenant_id=tenant_id, updates=updates, context=read.context
                 )
-                if updates
+                if updates and read.events  # a quiet week's digest says nothing of them
                 else None
             )
             chart = chart_links.digest_attachment(

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel, col, select
 
-from storage.models import AuditEvent, Deliverable, Project, Risk
+from storage.models import AuditEvent, Deliverable, Experiment, Project, Risk
 
 Snapshot = dict[str, Any] | SQLModel | None
 _NOT_STATE = {"id", "tenant_id", "project_id"}
@@ -50,7 +50,7 @@ def change(
     session: Session,
     *,
     project: Project,
-    row: Risk | Deliverable,
+    row: Risk | Deliverable | Experiment,
     changes: Mapping[str, Any],
     action: str,
     actor_id: str,

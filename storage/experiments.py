@@ -77,26 +77,31 @@ def record_result(
 ) -> None:
     """Record the result; when the metric is one of the project's KPIs (`kpi`), the value is also
     recorded as a measurement of it, in the same transaction."""
-    before = audit.snapshot(experiment)
+    measurement_id = None
     if kpi is not None:
         note = f"{experiment.ref}: {learned}" if learned else f"Result of experiment {experiment.ref}"
         measurement = kpis.measure(
             session, project=project, kpi=kpi, value=value, note=note[:2000], actor_id=actor_id, now=now
         )
         session.flush()
-        experiment.kpi_measurement_id = measurement.id
-    experiment.value, experiment.outcome, experiment.learned = value, outcome, learned
-    experiment.result_by, experiment.result_at, experiment.updated_at = actor_id, now, now
-    session.add(experiment)
-    audit.record(
+        measurement_id = measurement.id
+    changes = {
+        "value": value,
+        "outcome": outcome,
+        "learned": learned,
+        "result_by": actor_id,
+        "result_at": now,
+    }
+    if measurement_id is not None:
+        changes["kpi_measurement_id"] = measurement_id
+    audit.change(
         session,
         project=project,
-        actor_id=actor_id,
-        at=now,
+        row=experiment,
+        changes=changes,
         action="experiment.result",
-        ref=experiment.ref,
-        before=before,
-        after=experiment,
+        actor_id=actor_id,
+        now=now,
     )
 
 
@@ -110,19 +115,14 @@ def decided(
     now: datetime,
 ) -> None:
     """Link the decision taken after the experiment's result (pivot, retry or stop)."""
-    before = audit.snapshot(experiment)
-    experiment.decision_number = decision_number
-    experiment.updated_at = now
-    session.add(experiment)
-    audit.record(
+    audit.change(
         session,
         project=project,
-        actor_id=actor_id,
-        at=now,
+        row=experiment,
+        changes={"decision_number": decision_number},
         action="experiment.decide",
-        ref=experiment.ref,
-        before=before,
-        after=experiment,
+        actor_id=actor_id,
+        now=now,
     )
 
 
